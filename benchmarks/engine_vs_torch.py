@@ -1,0 +1,90 @@
+"""Forward + backward time of rnnkit's engine against torch.nn on the CPU, same weights.
+
+    python benchmarks/engine_vs_torch.py [--repeats 7] [--threads 2] [--long]
+
+Both run float32 with the same number of threads, alternating (rnnkit, torch, rnnkit, ...) so
+that noise on the shared machine hits both; the table shows medians and the ratio rnnkit/torch
+(below 1.0: rnnkit is faster). ``--long`` adds 100/200/400-step rows to show the time stays
+linear in the sequence length (subnormal floats would break that).
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import numpy as np
+
+from rnnkit import nn
+
+SHAPES = [  # batch, seq, input, hidden, layers
+    (64, 50, 1, 32, 1),
+    (64, 50, 1, 128, 1),
+    (64, 50, 8, 256, 1),
+    (32, 100, 64, 512, 1),
+    (64, 50, 1, 128, 2),
+    (1, 25, 65, 100, 1),
+]
+LONG = [(32, 100, 8, 128, 1), (32, 200, 8, 128, 1), (32, 400, 8, 128, 1)]
+
+
+def rnnkit_step(model, x, dout):
+    out, _ = model(x)
+    model.backward(dout)
+
+
+def torch_step(model, x, dout):
+    out, _ = model(x)
+    out.backward(dout)
+
+
+def measure(kind: str, shape, repeats: int, torch):
+    B, T, I, H, L = shape
+    ours = getattr(nn, kind)(I, H, num_layers=L, seed=0)
+    theirs = getattr(torch.nn, kind)(I, H, num_layers=L)
+    theirs.load_state_dict({k: torch.from_numpy(v) for k, v in ours.state_dict().items()})
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((T, B, I)).astype(np.float32)
+    dout = rng.standard_normal((T, B, H)).astype(np.float32)
+    xt, doutt = torch.from_numpy(x).requires_grad_(True), torch.from_numpy(dout)
+    for _ in range(2):  # warm-up: allocations, oneDNN primitive creation
+        rnnkit_step(ours, x, dout)
+        torch_step(theirs, xt, doutt)
+    t_ours, t_theirs = [], []
+    for _ in range(repeats):
+        s = time.perf_counter()
+        rnnkit_step(ours, x, dout)
+        t_ours.append(time.perf_counter() - s)
+        s = time.perf_counter()
+        torch_step(theirs, xt, doutt)
+        t_theirs.append(time.perf_counter() - s)
+    return statistics.median(t_ours), statistics.median(t_theirs)
+
+
+def main() -> None:
+    import torch
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--long", action="store_true", help="add 100/200/400-step rows")
+    parser.add_argument("--cells", default="RNN,LSTM,GRU")
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    from threadpoolctl import threadpool_limits
+
+    shapes = SHAPES + (LONG if args.long else [])
+    print(f"torch {torch.__version__}, numpy {np.__version__}, {args.threads} threads, "
+          f"float32, forward+backward, median of {args.repeats}")
+    print(f"{'cell':5} {'B':>3} {'T':>4} {'I':>3} {'H':>4} {'L':>2} {'rnnkit ms':>10} {'torch ms':>9} {'ratio':>6}")
+    with threadpool_limits(limits=args.threads):
+        for kind in args.cells.split(","):
+            for shape in shapes:
+                ours, theirs = measure(kind, shape, args.repeats, torch)
+                B, T, I, H, L = shape
+                print(f"{kind:5} {B:3d} {T:4d} {I:3d} {H:4d} {L:2d} {ours * 1e3:10.2f} "
+                      f"{theirs * 1e3:9.2f} {ours / theirs:6.2f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
