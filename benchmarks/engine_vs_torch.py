@@ -4,7 +4,10 @@
 
 Both run float32 with the same number of threads, alternating (rnnkit, torch, rnnkit, ...) so
 that noise on the shared machine hits both; the table shows medians and the ratio rnnkit/torch
-(below 1.0: rnnkit is faster). ``--long`` adds 100/200/400-step rows to show the time stays
+(below 1.0: rnnkit is faster). Each timed run follows an untimed run of the same library:
+numpy's OpenBLAS threads and torch's OpenMP threads are two pools on the same two cores, and the
+first call after the other library ran pays for waking its own pool (measured here: 4x on the
+smallest shapes, for both libraries). A user runs one library at a time, so we time that. ``--long`` adds 100/200/400-step rows to show the time stays
 linear in the sequence length (subnormal floats would break that).
 """
 from __future__ import annotations
@@ -52,13 +55,16 @@ def measure(kind: str, shape, repeats: int, torch):
         torch_step(theirs, xt, doutt)
     t_ours, t_theirs = [], []
     for _ in range(repeats):
-        s = time.perf_counter()
-        rnnkit_step(ours, x, dout)
-        t_ours.append(time.perf_counter() - s)
-        s = time.perf_counter()
-        torch_step(theirs, xt, doutt)
-        t_theirs.append(time.perf_counter() - s)
+        t_ours.append(_time_after_warm_call(rnnkit_step, ours, x, dout))
+        t_theirs.append(_time_after_warm_call(torch_step, theirs, xt, doutt))
     return statistics.median(t_ours), statistics.median(t_theirs)
+
+
+def _time_after_warm_call(step, *args) -> float:
+    step(*args)  # untimed: wakes this library's thread pool after the other library ran
+    start = time.perf_counter()
+    step(*args)
+    return time.perf_counter() - start
 
 
 def main() -> None:

@@ -163,7 +163,7 @@ class RNNBase(Module):
         T, B, _ = xt.shape
         valid = self._valid_mask(lengths, T, B, batched)
         states0 = self._initial_states(hx, B, batched)
-        H, D = self.hidden_size, self.num_directions
+        D = self.num_directions
         finals = [np.empty_like(s) for s in states0]
         caches, dropout_masks = [], []
         layer_in = xt

@@ -41,7 +41,7 @@ def forward(x, h0, w_ih, w_hh, b_ih, b_hh, valid=None):
         bias *= half
         b_hn = b_hh[2 * H :]
     gates = project_inputs(x, w_ih * half[:, None], bias)  # becomes [r, z, n] activations
-    w_hh_scaled_t = (w_hh * half[:, None]).T
+    w_hh_scaled_t = np.ascontiguousarray((w_hh * half[:, None]).T)  # contiguous: faster GEMM
     hidden_n = np.empty((T, B, H), dtype=x.dtype)  # h W_hn^T + b_hn, kept for dr
     hs = np.empty((T + 1, B, H), dtype=x.dtype)
     hs[0] = h0

@@ -48,7 +48,7 @@ def forward(x, h0, c0, w_ih, w_hh, b_ih, b_hh, valid=None):
     w_ih_i, w_hh_i = w_ih[order], w_hh[order]
     bias = None if b_ih is None else (b_ih + b_hh)[order] * half
     gates = project_inputs(x, w_ih_i * half[:, None], bias)  # (T, B, 4H), becomes activations
-    w_hh_scaled_t = (w_hh_i * half[:, None]).T
+    w_hh_scaled_t = np.ascontiguousarray((w_hh_i * half[:, None]).T)  # contiguous: faster GEMM
     hs = np.empty((T + 1, B, H), dtype=x.dtype)
     cs = np.empty_like(hs)
     tanh_c = np.empty((T, B, H), dtype=x.dtype)

@@ -1,0 +1,110 @@
+"""Model files: one safetensors file per model, JSON metadata inside, atomic writes.
+
+Tensors keep torch names prefixed by the module's place (``rnn.weight_ih_l0``, ``head.weight``),
+so a recurrent layer from an rnnkit file loads into ``torch.nn.LSTM`` with ``load_state_dict``.
+The metadata holds one JSON document under the key ``"rnnkit"``: format version, model kind,
+configuration and whatever the model needs to predict (scaler, vocabulary, data signature).
+Nothing is ever unpickled: safetensors stores raw little-endian arrays and a JSON header.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+
+FORMAT_VERSION = 1
+_META_KEY = "rnnkit"
+
+
+@contextmanager
+def atomic_path(path, suffix: str = ""):
+    """Yield a temporary path beside ``path``; rename it onto ``path`` only if the block succeeds,
+    so an interrupted write never leaves a half file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix or ".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def write_text(path, text: str) -> None:
+    """Write a text file atomically."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def save_model(path, tensors: dict, kind: str, metadata: dict) -> None:
+    """Write ``tensors`` (name -> array) and JSON-able ``metadata`` to a safetensors file."""
+    from safetensors.numpy import save_file
+
+    doc = {"format_version": FORMAT_VERSION, "kind": kind, **metadata}
+    arrays = {name: np.ascontiguousarray(value) for name, value in tensors.items()}
+    with atomic_path(path, suffix=".safetensors") as tmp:
+        save_file(arrays, str(tmp), metadata={_META_KEY: json.dumps(doc)})
+
+
+def _refuse_foreign(path: Path) -> None:
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    if head[:1] == b"\x80" or head[:2] == b"PK":
+        raise ValueError(f"model {str(path)!r}: this looks like a pickle or torch.save file; "
+                         "rnnkit loads only its own safetensors files and never unpickles")
+    if len(head) < 8:
+        raise ValueError(f"model {str(path)!r}: not an rnnkit model file (only {len(head)} bytes)")
+
+
+def load_model(path, kind: str | None = None) -> tuple[dict, dict]:
+    """Read a model file; returns ``(tensors, metadata)``.
+
+    Raises ``ValueError`` for a missing, truncated, foreign or wrong-kind file, naming the path
+    and what is wrong.
+    """
+    from safetensors import SafetensorError
+    from safetensors.numpy import load_file
+
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"model {str(path)!r}: no such file")
+    _refuse_foreign(path)
+    try:
+        from safetensors import safe_open
+
+        with safe_open(str(path), framework="numpy") as fh:
+            raw = fh.metadata() or {}
+        tensors = load_file(str(path))
+    except (SafetensorError, OSError, ValueError, json.JSONDecodeError) as exc:
+        raise ValueError(f"model {str(path)!r}: not a readable safetensors file "
+                         f"(truncated or corrupted?): {exc}") from None
+    if _META_KEY not in raw:
+        raise ValueError(f"model {str(path)!r}: a safetensors file, but not written by rnnkit")
+    try:
+        meta = json.loads(raw[_META_KEY])
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"model {str(path)!r}: unreadable rnnkit metadata ({exc})") from None
+    version = meta.get("format_version")
+    if version != FORMAT_VERSION:
+        raise ValueError(f"model {str(path)!r}: format version {version!r}, "
+                         f"this rnnkit reads version {FORMAT_VERSION}")
+    if kind is not None and meta.get("kind") != kind:
+        raise ValueError(f"model {str(path)!r}: expected a {kind} model, got {meta.get('kind')!r}")
+    return tensors, meta
+
+
+def prefixed_state(prefix: str, module) -> dict:
+    """``module.state_dict()`` with names under ``prefix.``."""
+    return {f"{prefix}.{k}": v for k, v in module.state_dict().items()}
+
+
+def unprefixed_state(prefix: str, tensors: dict) -> dict:
+    """The entries of ``tensors`` under ``prefix.``, with the prefix removed."""
+    start = prefix + "."
+    return {k[len(start):]: v for k, v in tensors.items() if k.startswith(start)}
