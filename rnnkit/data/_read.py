@@ -1,0 +1,162 @@
+"""Turn a source (path, DataFrame or Series) into a raw table plus row labels.
+
+Nothing is interpreted here beyond splitting a CSV into cells: every cell of a CSV is kept as
+text, so that the numeric and date parsers downstream can name the exact rows and values that
+fail, instead of pandas silently turning "n/a" into NaN or a stray "abc" into an object column.
+"""
+from __future__ import annotations
+
+import io
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+CSV_SUFFIXES = {".csv": ",", ".txt": ",", ".tsv": "\t"}
+PARQUET_SUFFIXES = (".parquet", ".pq")
+
+
+@dataclass
+class Table:
+    """A source read into a DataFrame, and how to name its rows in messages.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        The data, with a fresh ``RangeIndex``; CSV cells are strings.
+    where : numpy.ndarray
+        One label per row, in the user's terms: file line numbers for a plain CSV, else the
+        original index labels of the input (0-based data-row numbers for a CSV whose lines
+        cannot be counted reliably, e.g. one with quoted fields or blank lines).
+    unit : str
+        ``"line"`` or ``"row"``, the noun that goes with ``where``.
+    index : pandas.Index or None
+        The input DataFrame's index, kept because it may be the date axis.
+    """
+
+    frame: pd.DataFrame
+    where: np.ndarray
+    unit: str
+    index: pd.Index | None = None
+
+    def take(self, mask: np.ndarray) -> Table:
+        """The rows selected by a boolean mask, keeping their labels (used by panels)."""
+        index = None if self.index is None else self.index[mask]
+        return Table(self.frame[mask].reset_index(drop=True), self.where[mask], self.unit, index)
+
+
+def read_source(source) -> Table:
+    """Read ``source`` into a :class:`Table`.
+
+    Raises
+    ------
+    TypeError
+        If ``source`` is not a path, DataFrame or Series.
+    FileNotFoundError
+        If the path does not exist.
+    ValueError
+        If the file is empty, binary, not UTF-8 text, not parseable as CSV, or has an
+        unsupported extension.
+    """
+    if isinstance(source, pd.Series):
+        return _from_frame(source.to_frame())
+    if isinstance(source, pd.DataFrame):
+        return _from_frame(source)
+    if isinstance(source, (str, os.PathLike)):
+        return _from_path(Path(source))
+    raise TypeError(
+        f"source must be a path, a pandas DataFrame or a Series, got {type(source).__name__}"
+    )
+
+
+def _from_frame(frame: pd.DataFrame) -> Table:
+    # The index is set aside (it may be the dates) and replaced by positions, so that later
+    # boolean masks and sorting never depend on whatever labels the caller used.
+    where = frame.index.to_numpy(dtype=object)
+    data = frame.reset_index(drop=True)
+    return Table(data, where, "row", frame.index)
+
+
+def _from_path(path: Path) -> Table:
+    suffix = path.suffix.lower()
+    if suffix in PARQUET_SUFFIXES:
+        return _from_frame(_read_parquet(path))
+    if suffix not in CSV_SUFFIXES:
+        known = ", ".join(list(CSV_SUFFIXES) + list(PARQUET_SUFFIXES))
+        raise ValueError(f"{path.name}: unsupported file type {suffix or '(none)'!r}; expected {known}")
+    if not path.is_file():
+        raise FileNotFoundError(f"no such file: {path}")
+    return _read_csv(path.read_bytes(), path.name, CSV_SUFFIXES[suffix])
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    if not path.is_file():
+        raise FileNotFoundError(f"no such file: {path}")
+    try:
+        return pd.read_parquet(path)
+    except ImportError as exc:
+        # Missing optional dependency, not bad input: keep the exception type.
+        raise ImportError(
+            f"{path.name}: reading Parquet needs pyarrow or fastparquet "
+            "(pip install pyarrow), or save the data as CSV"
+        ) from exc
+    except Exception as exc:  # pyarrow raises its own types for corrupt files
+        raise ValueError(f"{path.name}: not a readable Parquet file ({_first_line(exc)})") from exc
+
+
+def _read_csv(raw: bytes, name: str, sep: str) -> Table:
+    if not raw.strip():
+        raise ValueError(f"{name}: the file is empty")
+    # A NUL byte never occurs in a text CSV; catching it here gives a clear reason instead of
+    # whatever the tokenizer makes of an image or a zip file.
+    if b"\x00" in raw:
+        raise ValueError(f"{name}: not a CSV file (it contains binary data)")
+    try:
+        text = raw.decode("utf-8-sig")  # -sig: Excel writes a byte-order mark
+    except UnicodeDecodeError as exc:
+        raise ValueError(
+            f"{name}: not a UTF-8 text CSV (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+            "re-save it as UTF-8, or read it with pandas.read_csv(..., encoding=...) "
+            "and pass the DataFrame"
+        ) from exc
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            dtype=str,  # keep every cell as text: the parsers downstream name bad cells
+            keep_default_na=False,  # "" stays "", so missing cells are reported, not guessed
+            skipinitialspace=True,  # "date, price" is common in hand-written files
+        )
+    except pd.errors.EmptyDataError as exc:
+        raise ValueError(f"{name}: the file is empty") from exc
+    except (pd.errors.ParserError, ValueError, OverflowError) as exc:
+        raise ValueError(f"{name}: not a valid CSV ({_first_line(exc)})") from exc
+    if frame.shape[1] == 0:
+        raise ValueError(f"{name}: no columns found")
+    if len(frame) == 0:
+        raise ValueError(f"{name}: the file has a header but no data rows")
+    rows = np.arange(len(frame))
+    if _lines_countable(text, len(frame)):
+        # Header is line 1, so data row i sits on line i + 2: what an editor shows.
+        return Table(frame, (rows + 2).astype(object), "line")
+    return Table(frame, rows.astype(object), "row")
+
+
+def _lines_countable(text: str, n_rows: int) -> bool:
+    """True when file lines map one to one onto data rows (no quotes, no blank lines)."""
+    if '"' in text or re.search(r"\r(?!\n)", text):
+        return False
+    # Blank lines at the end shift nothing; blank lines inside (which pandas skips) do.
+    body = text.rstrip(" \t\r\n")
+    if re.search(r"\n[ \t]*\r?\n", body):
+        return False
+    return body.count("\n") == n_rows
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    line = text[0] if text else type(exc).__name__
+    return line if len(line) <= 160 else line[:157] + "..."

@@ -1,0 +1,128 @@
+"""Numbers out of columns: parsing, refusing NaN and inf, and the two fill rules.
+
+A forecast trained on a column where "n/a" silently became 0, or where a gap became a straight
+line without anyone asking, is wrong in a way nobody sees. So every non-number is refused with
+its rows, and gaps are filled only when the caller says how.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from pandas.api import types as ptypes
+
+from rnnkit.data._messages import at_rows, listing, quoted
+
+#: Cell texts that mean "no value" in CSV files written by common tools (R, Excel, pandas).
+MISSING_TOKENS = frozenset(
+    {"", "na", "n/a", "nan", "null", "none", "nil", "-", "--", "?", "#n/a", "<na>", "nat", ".", "missing"}
+)
+FILLS = (None, "ffill", "interpolate")
+
+
+def to_float(column: pd.Series, name, where: np.ndarray, unit: str) -> np.ndarray:
+    """Parse one column into float64; missing cells become NaN, anything else non-numeric is refused.
+
+    Parameters
+    ----------
+    column : pandas.Series
+        Raw cells (strings from a CSV, or any dtype from a DataFrame).
+    name : str
+        Column name, for messages.
+    where, unit
+        Row labels and their noun (see :class:`rnnkit.data._read.Table`).
+
+    Raises
+    ------
+    ValueError
+        Naming the rows and values that are not numbers.
+    """
+    if ptypes.is_bool_dtype(column):
+        return column.to_numpy(dtype=np.float64, na_value=np.nan)
+    if (
+        ptypes.is_complex_dtype(column)
+        or ptypes.is_datetime64_any_dtype(column)
+        or ptypes.is_timedelta64_dtype(column)
+    ):
+        raise ValueError(f"column {name!r}: holds {column.dtype} values, not real numbers")
+    if ptypes.is_numeric_dtype(column):
+        return column.to_numpy(dtype=np.float64, na_value=np.nan)
+
+    try:
+        # Fast path for a clean column: pandas parses it in C. Anything odd (a stray word,
+        # a "-" for missing) raises, and the slow path below finds and names it.
+        parsed = pd.to_numeric(column)
+        if parsed.dtype.kind in "iuf":  # not complex (the imaginary part would be dropped)
+            return _as_float(parsed)
+    except (ValueError, TypeError):
+        pass
+    cells = column.astype(object)
+    missing = cells.isna().to_numpy()
+    text = cells.map(lambda v: v if isinstance(v, str) else str(v)).str.strip()
+    missing = missing | text.str.lower().isin(MISSING_TOKENS).to_numpy()
+    # pd.to_numeric accepts "1e5", "-3", "inf"; a huge integer becomes a float or inf.
+    parsed = pd.to_numeric(text.where(~missing), errors="coerce")
+    values = _as_float(parsed)
+    bad = np.isnan(values) & ~missing
+    if bad.any():
+        shown = listing([quoted(v) for v in cells[bad].tolist()])
+        raise ValueError(f"column {name!r}: non-numeric values at {at_rows(unit, where[bad])} ({shown})")
+    return values
+
+
+def _as_float(parsed: pd.Series) -> np.ndarray:
+    try:
+        return parsed.to_numpy(dtype=np.float64, na_value=np.nan)
+    except (OverflowError, TypeError, ValueError):
+        # Object results (e.g. integers beyond uint64) convert one by one; too large means inf.
+        out = np.empty(len(parsed), dtype=np.float64)
+        for i, v in enumerate(parsed.tolist()):
+            try:
+                out[i] = np.nan if v is None or v is pd.NA else float(v)
+            except OverflowError:
+                out[i] = np.inf if v > 0 else -np.inf
+            except (TypeError, ValueError):
+                out[i] = np.nan
+        return out
+
+
+def refuse_inf(values: np.ndarray, name, where: np.ndarray, unit: str) -> None:
+    """Refuse infinite values: they are data errors, so no fill rule applies to them."""
+    bad = np.isinf(values)
+    if bad.any():
+        shown = listing([quoted(float(v)) for v in values[bad]])
+        raise ValueError(f"column {name!r}: infinite values at {at_rows(unit, where[bad])} ({shown})")
+
+
+def fill_missing(
+    values: np.ndarray, name, where: np.ndarray, unit: str, fill, index: pd.Index
+) -> np.ndarray:
+    """Refuse NaN, or fill it with ``fill`` and refuse what the rule cannot reach.
+
+    ``values`` must already be in time order. ``"ffill"`` carries the last observation
+    forward; ``"interpolate"`` draws a straight line between neighbours (weighted by time for
+    dates), carrying the last value forward at the end. Neither can fill leading NaNs, which
+    have no earlier observation: those are refused, since inventing a start would leak later
+    information backwards.
+    """
+    missing = np.isnan(values)
+    if not missing.any():
+        return values
+    if fill is None:
+        raise ValueError(
+            f"column {name!r}: missing values at {at_rows(unit, where[missing])}; "
+            "pass fill='ffill' or fill='interpolate' to fill gaps, or clean the data"
+        )
+    series = pd.Series(values, index=index if isinstance(index, pd.DatetimeIndex) else None)
+    if fill == "ffill":
+        filled = series.ffill()
+    else:
+        method = "time" if isinstance(index, pd.DatetimeIndex) else "linear"
+        filled = series.interpolate(method=method, limit_direction="forward")
+    out = filled.to_numpy(dtype=np.float64)
+    left = np.isnan(out)
+    if left.any():
+        raise ValueError(
+            f"column {name!r}: leading missing values at {at_rows(unit, where[left])} "
+            f"cannot be filled by fill={fill!r} (nothing comes before them); drop those rows"
+        )
+    return out

@@ -1,0 +1,53 @@
+"""Turn what a user passes to ``fit`` into a validated :class:`rnnkit.data.TimeSeries`."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from rnnkit.data import TimeSeries, load_series
+
+SEASON_BY_FREQ = {"H": 24, "h": 24, "D": 7, "B": 5, "W": 52, "M": 12, "MS": 12, "ME": 12,
+                  "Q": 4, "QS": 4, "QE": 4, "A": 1, "Y": 1, "YS": 1, "YE": 1, "AS": 1}
+
+
+def as_series(y, covariates=None) -> TimeSeries:
+    """Accept a TimeSeries, a pandas Series (its index as time) or a 1-D array (integer steps);
+    ``covariates`` as a DataFrame or 2-D array aligned with ``y``."""
+    if isinstance(y, TimeSeries):
+        if covariates is not None:
+            raise ValueError("covariates: a TimeSeries carries its own covariates; pass None")
+        return y
+    if isinstance(y, pd.DataFrame):
+        raise TypeError("y: expected a Series, array or TimeSeries; for a DataFrame use "
+                        "rnnkit.data.load_series(df, target=..., covariates=[...])")
+    if isinstance(y, pd.Series):
+        name = str(y.name) if y.name is not None else "y"
+        frame = y.rename(name).to_frame()
+    else:
+        values = np.asarray(y)
+        if values.ndim != 1:
+            raise ValueError(f"y: expected a 1-D series, got shape {values.shape}")
+        name = "y"
+        frame = pd.DataFrame({name: values})
+    cov_names = None
+    if covariates is not None:
+        cov = covariates if isinstance(covariates, pd.DataFrame) else pd.DataFrame(np.asarray(covariates))
+        if len(cov) != len(frame):
+            raise ValueError(f"covariates: expected {len(frame)} rows (as y), got {len(cov)}")
+        cov = cov.set_axis(frame.index, axis=0)
+        cov.columns = [f"x{c}" if not isinstance(c, str) else c for c in cov.columns]
+        cov_names = list(cov.columns)
+        frame = pd.concat([frame, cov], axis=1)
+    return load_series(frame, target=name, covariates=cov_names)
+
+
+def season_length_for(series: TimeSeries, season_length) -> int:
+    """``"auto"``: from the frequency (12 monthly, 4 quarterly, 7 daily, 5 business days, 52
+    weekly, 24 hourly, 1 yearly or unknown); otherwise the positive integer given."""
+    if season_length == "auto":
+        freq = series.freq or ""
+        base = freq.split("-")[0].lstrip("0123456789")
+        return SEASON_BY_FREQ.get(base, 1)
+    if isinstance(season_length, bool) or not isinstance(season_length, (int, np.integer)) or season_length < 1:
+        raise ValueError(f"season_length: expected 'auto' or a positive integer, got {season_length!r}")
+    return int(season_length)

@@ -1,0 +1,71 @@
+"""Train one small network on forecasting examples: Adam, gradient clipping, minibatches drawn
+with a seed, early stopping on held-out examples (the latest origins), best weights kept."""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from rnnkit import nn
+
+
+def build_network(cell: str, n_inputs: int, hidden_size: int, num_layers: int, n_outputs: int,
+                  seed: int) -> nn.Sequential:
+    """recurrent layer -> last step -> linear: the seeds' forecaster."""
+    rnn_cls = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[cell]
+    return nn.Sequential(
+        rnn_cls(n_inputs, hidden_size, num_layers=num_layers, batch_first=True, seed=seed),
+        nn.LastStep(batch_first=True),
+        nn.Linear(hidden_size, n_outputs, seed=seed + 1),
+    )
+
+
+def predict_batches(net: nn.Module, x: np.ndarray, batch_size: int = 1024) -> np.ndarray:
+    net.eval()
+    return np.concatenate([net(x[i:i + batch_size]) for i in range(0, len(x), batch_size)])
+
+
+def train_network(net: nn.Module, x, y, *, x_val=None, y_val=None, lr: float, batch_size: int,
+                  max_steps: int, eval_every: int, patience: int, clip_norm: float, seed: int,
+                  fixed_steps: int | None = None, on_step=None) -> dict:
+    """Train in place. With validation data, stop after ``patience`` evaluations without
+    improvement and restore the best weights; with ``fixed_steps``, train exactly that long.
+
+    Returns a summary: steps run, best step, train and validation loss curves, seconds.
+    """
+    rng = np.random.default_rng(seed)
+    optimizer = nn.Adam(net.parameters(), lr=lr)
+    loss = nn.MSELoss()
+    steps = fixed_steps if fixed_steps is not None else max_steps
+    best = (np.inf, 0, net.state_dict())
+    curve, val_curve, running = [], [], []
+    start = time.perf_counter()
+    bad = 0
+    for step in range(1, steps + 1):
+        net.train()
+        idx = rng.integers(0, len(x), size=min(batch_size, len(x)))
+        net.zero_grad()
+        running.append(loss(net(x[idx]), y[idx]))
+        net.backward(loss.backward())
+        nn.clip_grad_norm_(net.parameters(), clip_norm)
+        optimizer.step()
+        if on_step is not None:
+            on_step()
+        if step % eval_every and step != steps:
+            continue
+        curve.append((step, float(np.mean(running))))
+        running = []
+        if x_val is None or fixed_steps is not None:
+            continue
+        val = float(np.mean((predict_batches(net, x_val) - y_val) ** 2))
+        val_curve.append((step, val))
+        if val < best[0] - 1e-7:
+            best, bad = (val, step, net.state_dict()), 0
+        else:
+            bad += 1
+            if bad >= patience:
+                break
+    if x_val is not None and fixed_steps is None:
+        net.load_state_dict(best[2])
+    return {"steps": step, "best_step": best[1] if x_val is not None else step,
+            "train_curve": curve, "val_curve": val_curve, "seconds": time.perf_counter() - start}

@@ -1,0 +1,78 @@
+"""Training examples for the RNN forecaster, normalised window by window.
+
+An example cut at origin t reads ``w`` past values and predicts the next ``h``. Both are
+expressed relative to the window's last value and divided by one scale for the series (the
+mean absolute one-step change of the training part):
+
+    input_i  = (y_{t-w+i} - y_{t-1}) / s        target_j = (y_{t+j} - y_{t-1}) / s
+
+so a trending price is seen as changes around its current level: the network never has to
+produce a level outside the range it was trained on (the failure of one MinMax scaler over raw
+levels, docs/math.md "classic mistakes"). Covariates are standardised with training statistics.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from numpy.lib.stride_tricks import sliding_window_view
+
+from rnnkit.data import StandardScaler
+
+
+def series_scale(values: np.ndarray) -> float:
+    """Mean absolute one-step change; 1.0 for a constant series."""
+    diffs = np.abs(np.diff(values))
+    scale = float(diffs.mean()) if diffs.size else 0.0
+    return scale if scale > 0 else 1.0
+
+
+class WindowNormaliser:
+    """Fit on training values (scale, covariate statistics); build normalised examples."""
+
+    def __init__(self, window: int, horizon: int):
+        self.window = window
+        self.horizon = horizon
+
+    def fit(self, values: np.ndarray, covariates: np.ndarray | None):
+        self.scale_ = series_scale(values)
+        self.cov_scaler_ = StandardScaler().fit(covariates) if covariates is not None else None
+        return self
+
+    def inputs(self, values: np.ndarray, covariates: np.ndarray | None) -> np.ndarray:
+        """Model inputs for every window of ``values``: (n_windows, window, 1 + k) float32."""
+        w = self.window
+        past = sliding_window_view(values, w)
+        cov = None if covariates is None else sliding_window_view(covariates, w, axis=0).transpose(0, 2, 1)
+        return self.normalise(past, cov)
+
+    def normalise(self, past: np.ndarray, cov_past: np.ndarray | None) -> np.ndarray:
+        """Inputs from raw windows ``past`` (N, w) and covariate windows (N, w, k)."""
+        feats = [((past - past[:, -1:]) / self.scale_)[..., None]]
+        if cov_past is not None:
+            feats.append(self.cov_scaler_.transform(cov_past.reshape(-1, cov_past.shape[-1])).reshape(cov_past.shape))
+        return np.concatenate(feats, axis=-1).astype(np.float32)
+
+    def examples(self, values: np.ndarray, covariates: np.ndarray | None):
+        """(inputs, targets, levels) for every origin with a full window and horizon."""
+        w, h = self.window, self.horizon
+        x = self.inputs(values[:-h], None if covariates is None else covariates[:-h])
+        future = sliding_window_view(values[w:], h)
+        levels = values[w - 1:len(values) - h]
+        y = ((future - levels[:, None]) / self.scale_).astype(np.float32)
+        return x, y, levels
+
+    def to_levels(self, outputs: np.ndarray, levels: np.ndarray) -> np.ndarray:
+        return levels[:, None] + self.scale_ * outputs
+
+    def to_dict(self) -> dict:
+        return {"window": self.window, "horizon": self.horizon, "scale": self.scale_,
+                "covariates": None if self.cov_scaler_ is None else self.cov_scaler_.to_dict()}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "WindowNormaliser":
+        from rnnkit.data import scaler_from_dict
+
+        obj = cls(int(d["window"]), int(d["horizon"]))
+        obj.scale_ = float(d["scale"])
+        obj.cov_scaler_ = None if d["covariates"] is None else scaler_from_dict(d["covariates"])
+        return obj

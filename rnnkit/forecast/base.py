@@ -1,0 +1,146 @@
+"""What every forecaster shares: scikit-learn style ``fit``/``predict``, future time stamps,
+and prediction intervals calibrated on held-out errors (split conformal).
+
+Intervals: for each step ahead j we keep absolute errors |y - yhat| of forecasts made from
+earlier origins that the model did not see (``calibration_errors_``, shape (origins, horizon)).
+The interval at level L is yhat_j +- q_j, with q_j the ceil((n + 1) L / 100)-th smallest of the
+n errors at step j: the split-conformal quantile, which covers at least L% when errors are
+exchangeable. With too few origins for a level, the largest error is used and a warning names it.
+"""
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from rnnkit.forecast._inputs import as_series, season_length_for
+
+
+class NotFittedError(ValueError):
+    """``predict`` before ``fit``."""
+
+
+class BaseForecaster:
+    """Base class. Subclasses implement ``_fit(series)``, ``_forecast(series, h)`` and may
+    override ``_calibration_errors(series)``."""
+
+    horizon: int
+    season_length = "auto"
+    calibration_origins = 19  # the smallest count whose split-conformal 95% quantile exists
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "series_"):
+            raise NotFittedError(f"{type(self).__name__} is not fitted: call fit(y) first")
+
+    def get_params(self) -> dict:
+        import inspect
+
+        names = [p for p in inspect.signature(type(self).__init__).parameters if p != "self"]
+        return {n: getattr(self, n) for n in names}
+
+    def clone(self):
+        """A new unfitted forecaster with the same parameters."""
+        return type(self)(**self.get_params())
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({args})"
+
+    # --- fit / predict -----------------------------------------------------------------------
+    def fit(self, y, covariates=None):
+        """Fit to a series (TimeSeries, pandas Series or 1-D array); returns ``self``."""
+        if not isinstance(self.horizon, (int, np.integer)) or isinstance(self.horizon, bool) or self.horizon < 1:
+            raise ValueError(f"horizon: expected a positive integer, got {self.horizon!r}")
+        series = as_series(y, covariates)
+        self._fit_series(series)
+        self.calibration_errors_ = self._calibration_errors(series)
+        return self
+
+    def _fit_series(self, series) -> None:
+        """Fit the point model alone (no intervals): also used for refits at earlier origins."""
+        self.season_length_ = season_length_for(series, self.season_length)
+        self._check_length(series)
+        self._fit(series)
+        self.series_ = series
+
+    def _check_length(self, series) -> None:
+        if len(series) < 3:
+            raise ValueError(f"y: expected at least 3 points, got {len(series)}")
+
+    def predict(self, horizon: int | None = None, level=None) -> pd.DataFrame:
+        """Forecast the next ``horizon`` steps (default: the fitted horizon).
+
+        Parameters
+        ----------
+        horizon : int, optional
+        level : list of numbers in (0, 100), optional
+            Interval levels; adds columns ``lo_<L>`` and ``hi_<L>``.
+
+        Returns
+        -------
+        DataFrame indexed by the future time stamps, column ``forecast`` (+ interval columns).
+        """
+        self._check_fitted()
+        h = self.horizon if horizon is None else horizon
+        if isinstance(h, bool) or not isinstance(h, (int, np.integer)) or h < 1:
+            raise ValueError(f"horizon: expected a positive integer, got {h!r}")
+        point = np.asarray(self._forecast(self.series_, int(h)), dtype=float)
+        frame = pd.DataFrame({"forecast": point}, index=self.series_.future_index(int(h)))
+        for lv in _levels(level):
+            width = self._interval_halfwidth(lv, int(h))
+            frame[f"lo_{_fmt(lv)}"] = point - width
+            frame[f"hi_{_fmt(lv)}"] = point + width
+        return frame
+
+    # --- intervals ---------------------------------------------------------------------------
+    def _calibration_errors(self, series) -> np.ndarray:
+        """Absolute errors of refits at the last origins before the end (rolling origin)."""
+        h = self.horizon
+        n = len(series)
+        origins = [n - h - k for k in range(self.calibration_origins)]
+        origins = [o for o in origins if o >= max(2 * self.season_length_, 3, h)]
+        errors = []
+        for origin in sorted(origins):
+            model = self.clone()
+            model.season_length = self.season_length_
+            train = series[:origin]
+            try:
+                model._fit_series(train)
+            except ValueError:  # too short at this origin
+                continue
+            forecast = model._forecast(train, h)
+            errors.append(np.abs(series.values[origin:origin + h] - forecast))
+        return np.array(errors).reshape(-1, h)
+
+    def _interval_halfwidth(self, level: float, h: int) -> np.ndarray:
+        errors = self.calibration_errors_
+        if errors.size == 0:
+            raise ValueError("level: this series is too short to calibrate prediction intervals")
+        n = len(errors)
+        rank = math.ceil((n + 1) * level / 100.0)
+        if rank > n:
+            warnings.warn(f"only {n} calibration origins: the {level}% interval uses the largest "
+                          "error and may be too narrow", stacklevel=3)
+            rank = n
+        q = np.sort(errors, axis=0)[rank - 1]
+        # Steps beyond the calibrated horizon reuse the last step's width, grown like a random walk.
+        if h > len(q):
+            extra = q[-1] * np.sqrt(np.arange(len(q) + 1, h + 1) / len(q))
+            q = np.concatenate([q, extra])
+        return q[:h]
+
+
+def _levels(level) -> list[float]:
+    if level is None:
+        return []
+    levels = [level] if np.isscalar(level) else list(level)
+    for lv in levels:
+        if isinstance(lv, bool) or not isinstance(lv, (int, float, np.number)) or not 0 < lv < 100:
+            raise ValueError(f"level: expected numbers in (0, 100), got {lv!r}")
+    return [float(lv) for lv in levels]
+
+
+def _fmt(level: float) -> str:
+    return str(int(level)) if float(level).is_integer() else str(level)
