@@ -54,8 +54,8 @@ class BaseForecaster:
         if not isinstance(self.horizon, (int, np.integer)) or isinstance(self.horizon, bool) or self.horizon < 1:
             raise ValueError(f"horizon: expected a positive integer, got {self.horizon!r}")
         series = as_series(y, covariates)
+        self.__dict__.pop("calibration_errors_", None)
         self._fit_series(series)
-        self.calibration_errors_ = self._calibration_errors(series)
         return self
 
     def _fit_series(self, series) -> None:
@@ -94,7 +94,27 @@ class BaseForecaster:
             frame[f"hi_{_fmt(lv)}"] = point + width
         return frame
 
+    def backtest(self, y, covariates=None, folds: int = 3, step: int | None = None, level=None):
+        """Rolling-origin backtest with a refit per fold; see :func:`rnnkit.forecast.backtest.backtest`."""
+        from rnnkit.forecast.backtest import backtest
+
+        return backtest(self, y, covariates, folds=folds, step=step, level=level)
+
     # --- intervals ---------------------------------------------------------------------------
+    def calibration(self) -> np.ndarray:
+        """Absolute held-out errors (origins, horizon) behind the intervals; computed on first
+        use and kept."""
+        self._check_fitted()
+        if not hasattr(self, "calibration_errors_"):
+            self.calibration_errors_ = self._calibration_errors(self.series_)
+        return self.calibration_errors_
+
+    def _calibration_clone(self) -> "BaseForecaster":
+        """The model refitted at earlier origins: by default an unfitted copy."""
+        model = self.clone()
+        model.season_length = self.season_length_
+        return model
+
     def _calibration_errors(self, series) -> np.ndarray:
         """Absolute errors of refits at the last origins before the end (rolling origin)."""
         h = self.horizon
@@ -103,8 +123,7 @@ class BaseForecaster:
         origins = [o for o in origins if o >= max(2 * self.season_length_, 3, h)]
         errors = []
         for origin in sorted(origins):
-            model = self.clone()
-            model.season_length = self.season_length_
+            model = self._calibration_clone()
             train = series[:origin]
             try:
                 model._fit_series(train)
@@ -115,7 +134,7 @@ class BaseForecaster:
         return np.array(errors).reshape(-1, h)
 
     def _interval_halfwidth(self, level: float, h: int) -> np.ndarray:
-        errors = self.calibration_errors_
+        errors = self.calibration()
         if errors.size == 0:
             raise ValueError("level: this series is too short to calibrate prediction intervals")
         n = len(errors)

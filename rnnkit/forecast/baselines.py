@@ -85,11 +85,19 @@ class AutoReg(BaseForecaster):
 
 class ETS(BaseForecaster):
     """statsmodels ETSModel: additive errors; trend none / additive / damped; seasonality none or
-    additive (when two full seasons exist); the form with the lowest AICc wins."""
+    additive (when two full seasons exist); the form with the lowest AICc wins. ``form`` fixes
+    the form instead, e.g. ``("add", True, None)`` for (trend, damped, seasonal)."""
 
-    def __init__(self, horizon: int = 1, season_length="auto"):
+    def __init__(self, horizon: int = 1, season_length="auto", form=None):
         self.horizon = horizon
         self.season_length = season_length
+        self.form = form
+
+    def _calibration_clone(self):
+        # Refits at earlier origins keep the chosen form: the choice is part of the model.
+        model = super()._calibration_clone()
+        model.form = self.form_
+        return model
 
     def _fit(self, series):
         from statsmodels.tsa.exponential_smoothing.ets import ETSModel
@@ -97,22 +105,23 @@ class ETS(BaseForecaster):
         y = np.asarray(series.values, dtype=float)
         m = self.season_length_
         seasonal = [None, "add"] if m > 1 and len(y) >= 2 * m + 2 else [None]
-        trends = [(None, False), ("add", False), ("add", True)]
+        forms = [(t, d, s) for s in seasonal for t, d in ((None, False), ("add", False), ("add", True))]
+        if self.form is not None:
+            forms = [tuple(self.form)]
         best = None
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            for season in seasonal:
-                for trend, damped in trends:
-                    try:
-                        result = ETSModel(y, error="add", trend=trend, damped_trend=damped,
-                                          seasonal=season, seasonal_periods=m if season else None).fit(disp=False)
-                    except (ValueError, np.linalg.LinAlgError):
-                        continue
-                    if np.isfinite(result.aicc) and (best is None or result.aicc < best.aicc):
-                        best = result
+            for trend, damped, season in forms:
+                try:
+                    result = ETSModel(y, error="add", trend=trend, damped_trend=damped, seasonal=season,
+                                      seasonal_periods=m if season else None).fit(disp=False)
+                except (ValueError, np.linalg.LinAlgError):
+                    continue
+                if np.isfinite(result.aicc) and (best is None or result.aicc < best[0].aicc):
+                    best = (result, (trend, damped, season))
         if best is None:
             raise ValueError("y: no ETS form could be fitted to this series")
-        self.result_ = best
+        self.result_, self.form_ = best
 
     def _forecast(self, series, h):
         return np.asarray(self.result_.forecast(h))

@@ -22,7 +22,7 @@ from rnnkit.forecast._windows import WindowNormaliser
 from rnnkit.forecast.base import BaseForecaster
 
 _CELLS = ("rnn", "lstm", "gru")
-_STRATEGIES = ("direct", "recursive")
+_STRATEGIES = ("auto", "direct", "recursive")
 
 
 class Forecaster(BaseForecaster):
@@ -39,8 +39,9 @@ class Forecaster(BaseForecaster):
         Past steps the network reads; "auto" takes max(2 * season, 2 * horizon, 8), shortened
         when the series is short.
     hidden_size, num_layers : int
-    strategy : {"direct", "recursive"}
+    strategy : {"auto", "direct", "recursive"}
         Direct: one output per step ahead. Recursive: one step, fed back ``horizon`` times.
+        "auto": direct unless the series is too short to give it enough training examples.
     n_models : int
         Networks in the ensemble (different seeds), averaged.
     max_steps, eval_every, patience : int
@@ -65,8 +66,8 @@ class Forecaster(BaseForecaster):
     """
 
     def __init__(self, horizon: int = 1, season_length="auto", cell: str = "gru", window="auto",
-                 hidden_size: int = 32, num_layers: int = 1, strategy: str = "direct",
-                 n_models: int = 3, max_steps: int = 1500, eval_every: int = 50, patience: int = 6,
+                 hidden_size: int = 32, num_layers: int = 1, strategy: str = "auto",
+                 n_models: int = 3, max_steps: int = 800, eval_every: int = 25, patience: int = 6,
                  lr: float = 3e-3, batch_size: int = 64, clip_norm: float = 1.0, refit: bool = True,
                  seed: int = 0, progress: bool = False):
         self.horizon = horizon
@@ -123,58 +124,73 @@ class Forecaster(BaseForecaster):
 
     @property
     def _outputs(self) -> int:
-        return self.horizon if self.strategy == "direct" else 1
+        return self.horizon if self.strategy_ == "direct" else 1
 
     # --- fitting -------------------------------------------------------------------------------
+    def _held_out(self, n: int, w: int) -> int:
+        """How many of the latest origins to hold out (early stopping, interval calibration)."""
+        origins = n - w - self.horizon + 1
+        return int(max(1, min(max(5, math.ceil(0.15 * origins)), origins // 3, 60)))
+
+    def _resolve_strategy(self, n: int, w: int, has_covariates: bool) -> str:
+        """``"auto"``: direct when it leaves enough training examples or covariates are given
+        (their future is unknown), else recursive (a one-step model has ``horizon - 1`` more
+        examples to learn from)."""
+        if self.strategy != "auto":
+            return self.strategy
+        if has_covariates:
+            return "direct"
+        cut = n - self.horizon - self._held_out(n, w) + 1
+        direct_examples = cut - w - self.horizon + 1
+        return "direct" if direct_examples >= max(40, 3 * self.horizon) else "recursive"
+
+    def _train_ensemble(self, x, y, seed_offset: int, tick, **kwargs) -> tuple[list, list]:
+        nets, summaries = [], []
+        for i in range(self.n_models):
+            net = build_network(self.cell, x.shape[-1], self.hidden_size, self.num_layers,
+                                y.shape[1], self.seed + i)
+            summaries.append(train_network(
+                net, x, y, lr=self.lr, batch_size=self.batch_size, max_steps=self.max_steps,
+                eval_every=self.eval_every, patience=self.patience, clip_norm=self.clip_norm,
+                seed=self.seed + seed_offset + i, on_step=tick, **kwargs))
+            nets.append(net)
+        return nets, summaries
+
     def _fit(self, series: TimeSeries) -> None:
         values, cov = np.asarray(series.values), series.covariates
-        h, w = self.horizon, self._window_for(len(series))
+        n, h = len(values), self.horizon
+        w = self._window_for(n)
+        self.strategy_ = self._resolve_strategy(n, w, cov is not None)
         k = self._outputs
-        origins = len(values) - w - h + 1
-        n_val = int(min(max(h, math.ceil(0.15 * origins), 5), origins // 3, 60))
-        n_val = max(n_val, 1)
-        # Held-out origins: the last n_val. Training origins end their targets before the first
-        # held-out origin, so no held-out value is ever a training target.
-        first_val = origins - n_val
-        n_train_origins = max(first_val - h + 1, 1)
-        train_end = w + n_train_origins - 1 + h  # values seen by phase-one training
-        phase1 = WindowNormaliser(w, h).fit(values[:train_end], None if cov is None else cov[:train_end])
-        x_all, y_all, levels = phase1.examples(values, cov)
-        x_tr, y_tr = x_all[:n_train_origins], y_all[:n_train_origins, :k]
-        x_val, y_val = x_all[first_val:], y_all[first_val:, :k]
+        # Phase one: everything from `cut` on is held out. Training examples have their targets
+        # before `cut`; held-out origins start at `cut` and each has a full horizon after it.
+        n_val = self._held_out(n, w)
+        cut = n - h - n_val + 1
+        head_cov = None if cov is None else cov[:cut]
+        phase1 = WindowNormaliser(w, k).fit(values[:cut], head_cov)
+        x_tr, y_tr, _ = phase1.examples(values[:cut], head_cov)
+        past = _windows(values, w)[cut - w:cut - w + n_val]
+        cov_past = None if cov is None else _windows(cov, w)[cut - w:cut - w + n_val]
+        actual = _windows(values[cut:], h)[:n_val]
+        x_val = phase1.normalise(past, cov_past)
+        y_val = ((actual[:, :k] - past[:, -1:]) / phase1.scale_).astype(np.float32)
 
         bar = _progress(self.progress, self.n_models * self.max_steps * (2 if self.refit else 1))
         tick = (lambda: bar.update(1)) if bar else None
-        settings = dict(lr=self.lr, batch_size=self.batch_size, max_steps=self.max_steps,
-                        eval_every=self.eval_every, patience=self.patience, clip_norm=self.clip_norm)
-        nets, summaries = [], []
-        for i in range(self.n_models):
-            net = build_network(self.cell, x_all.shape[-1], self.hidden_size, self.num_layers, k, self.seed + i)
-            summaries.append(train_network(net, x_tr, y_tr, x_val=x_val, y_val=y_val,
-                                           seed=self.seed + 1000 + i, on_step=tick, **settings))
-            nets.append(net)
-        # Calibration errors: held-out origins, ensemble of phase-one networks, original units.
-        self.normaliser_ = phase1
-        self.nets_ = nets
-        val_windows = np.lib.stride_tricks.sliding_window_view(values, w)[first_val:first_val + n_val]
-        cov_windows = None if cov is None else np.lib.stride_tricks.sliding_window_view(cov, w, axis=0).transpose(0, 2, 1)[first_val:first_val + n_val]
-        forecast = self._paths(val_windows, cov_windows, h)
-        actual = np.lib.stride_tricks.sliding_window_view(values[w:], h)[first_val:first_val + n_val]
-        self._held_out_errors = np.abs(actual - forecast)
-        best = int(np.mean([s["best_step"] for s in summaries]))
-        self.training_ = {"origins": origins, "held_out": n_val, "window": w,
-                          "best_step": best, "phase1": [_summary(s) for s in summaries]}
-        if self.refit:
-            final = WindowNormaliser(w, h).fit(values, cov)
+        nets, summaries = self._train_ensemble(x_tr, y_tr, 1000, tick, x_val=x_val, y_val=y_val)
+        self.normaliser_, self.nets_ = phase1, nets
+        # Calibration: absolute errors of the phase-one ensemble on the held-out origins.
+        self._held_out_errors = np.abs(actual - self._paths(past, cov_past, h))
+        best = max(int(np.mean([s["best_step"] for s in summaries])), self.eval_every)
+        self.training_ = {"strategy": self.strategy_, "window": w, "held_out": n_val,
+                          "examples": len(x_tr), "best_step": best,
+                          "phase1": [_summary(s) for s in summaries]}
+        if self.refit:  # Phase two: every origin, for the number of steps phase one chose.
+            final = WindowNormaliser(w, k).fit(values, cov)
             x_all, y_all, _ = final.examples(values, cov)
-            nets = []
-            for i in range(self.n_models):
-                net = build_network(self.cell, x_all.shape[-1], self.hidden_size, self.num_layers, k, self.seed + i)
-                s = train_network(net, x_all, y_all[:, :k], seed=self.seed + 2000 + i,
-                                  fixed_steps=max(best, self.eval_every), on_step=tick, **settings)
-                nets.append(net)
-                self.training_.setdefault("refit", []).append(_summary(s))
+            nets, summaries = self._train_ensemble(x_all, y_all, 2000, tick, fixed_steps=best)
             self.normaliser_, self.nets_ = final, nets
+            self.training_["refit"] = [_summary(s) for s in summaries]
         if bar:
             bar.close()
 
@@ -207,7 +223,7 @@ class Forecaster(BaseForecaster):
         """Write the fitted forecaster to one safetensors file (weights, scaler, history)."""
         self._check_fitted()
         tensors = {"history.values": np.asarray(self.series_.values),
-                   "calibration.errors": self.calibration_errors_}
+                   "calibration.errors": self.calibration()}
         if self.series_.covariates is not None:
             tensors["history.covariates"] = np.asarray(self.series_.covariates)
         for i, net in enumerate(self.nets_):
@@ -217,11 +233,13 @@ class Forecaster(BaseForecaster):
         meta = {
             "config": self.get_params(),
             "season_length": self.season_length_,
+            "strategy": self.strategy_,
             "normaliser": self.normaliser_.to_dict(),
             "data": {"target": self.series_.target, "covariates": list(self.series_.covariate_names),
                      "freq": self.series_.freq, "points": len(self.series_),
                      "index": [str(t) for t in index] if isinstance(index, pd.DatetimeIndex) else None,
-                     "index_start": int(index.start) if isinstance(index, pd.RangeIndex) else None},
+                     "index_start": int(index.start) if isinstance(index, pd.RangeIndex) else None,
+                     "index_name": index.name},
             "training": self.training_,
         }
         io.save_model(path, tensors, kind="forecaster", metadata=meta)
@@ -234,13 +252,15 @@ class Forecaster(BaseForecaster):
             model = cls(**meta["config"])
             data = meta["data"]
             if data["index"] is not None:
-                index = pd.DatetimeIndex(data["index"])
+                index = pd.DatetimeIndex(data["index"], name=data["index_name"])
             else:
-                index = pd.RangeIndex(data["index_start"], data["index_start"] + data["points"])
+                index = pd.RangeIndex(data["index_start"], data["index_start"] + data["points"],
+                                      name=data["index_name"])
             series = TimeSeries(index=index, values=tensors["history.values"],
                                 covariates=tensors.get("history.covariates"), target=data["target"],
                                 covariate_names=tuple(data["covariates"]), freq=data["freq"])
             model.season_length_ = int(meta["season_length"])
+            model.strategy_ = meta["strategy"]
             model.normaliser_ = WindowNormaliser.from_dict(meta["normaliser"])
             n_inputs = 1 + len(data["covariates"])
             model.nets_ = []
@@ -252,9 +272,15 @@ class Forecaster(BaseForecaster):
         except (KeyError, TypeError) as exc:
             raise ValueError(f"model {str(path)!r}: incomplete forecaster file ({exc})") from None
         model.series_ = series
-        model.calibration_errors_ = tensors["calibration.errors"]
+        model._held_out_errors = model.calibration_errors_ = tensors["calibration.errors"]
         model.training_ = meta["training"]
         return model
+
+
+def _windows(values: np.ndarray, w: int) -> np.ndarray:
+    """Every length-``w`` window along the first axis, as a view: (N, w) or (N, w, k)."""
+    view = np.lib.stride_tricks.sliding_window_view(values, w, axis=0)
+    return view if values.ndim == 1 else view.transpose(0, 2, 1)
 
 
 def _summary(s: dict) -> dict:

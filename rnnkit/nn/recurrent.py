@@ -18,6 +18,7 @@ import numpy as np
 
 from rnnkit.nn import _checks
 from rnnkit.nn._denormals import flush_denormals
+from rnnkit.nn._threads import blas_threads_for
 from rnnkit.nn.cells import gru, lstm, rnn
 from rnnkit.nn.module import Module, Parameter
 
@@ -167,7 +168,7 @@ class RNNBase(Module):
         finals = [np.empty_like(s) for s in states0]
         caches, dropout_masks = [], []
         layer_in = xt
-        with flush_denormals():
+        with flush_denormals(), blas_threads_for(self._step_macs(B)):
             for layer in range(self.num_layers):
                 mask = None
                 if layer > 0 and self.training and self.dropout > 0:
@@ -236,7 +237,7 @@ class RNNBase(Module):
             d_layer = np.array(d, dtype=self.dtype, order="C")
         dfinals = self._final_state_grads(dh_n, B, batched)
         dstate0 = [np.empty_like(s) for s in dfinals]
-        with flush_denormals():
+        with flush_denormals(), blas_threads_for(self._step_macs(B)):
             for layer in range(self.num_layers - 1, -1, -1):
                 if valid is not None:
                     d_layer *= valid  # padded outputs were zeroed: no gradient flows from them
@@ -263,6 +264,10 @@ class RNNBase(Module):
             dx = dx.transpose(1, 0, 2)
         dx = np.ascontiguousarray(dx)
         return dx, (dstate0[0] if self.n_states == 1 else tuple(dstate0))
+
+    def _step_macs(self, batch: int) -> int:
+        """Multiply-adds of one recurrent GEMM: decides the BLAS thread count."""
+        return batch * self.gates * self.hidden_size * self.hidden_size
 
     def _final_state_grads(self, dh_n, B: int, batched: bool) -> list[np.ndarray]:
         shape = self._state_shape(B, batched)

@@ -1,0 +1,126 @@
+"""The RNN Forecaster: reproducibility, files, leakage, intervals, refusals. Small budgets keep
+this fast; accuracy is measured in benchmarks/forecast_accuracy.py, not here."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from rnnkit.forecast import Forecaster, Naive
+from rnnkit.forecast.backtest import backtest, backtest_metrics
+
+FAST = dict(n_models=2, max_steps=60, eval_every=20, patience=2, hidden_size=8)
+
+
+@pytest.fixture(scope="module")
+def seasonal():
+    t = np.arange(96)
+    rng = np.random.default_rng(0)
+    values = 50 + 0.3 * t + 8 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 1, len(t))
+    return pd.Series(values, index=pd.date_range("2010-01-01", periods=len(t), freq="MS"), name="sales")
+
+
+@pytest.fixture(scope="module")
+def fitted(seasonal):
+    return Forecaster(horizon=6, seed=3, **FAST).fit(seasonal)
+
+
+def test_forecast_frame(fitted, seasonal):
+    out = fitted.predict(level=[80, 95])
+    assert list(out.columns) == ["forecast", "lo_80", "hi_80", "lo_95", "hi_95"]
+    assert out.index[0] == pd.Timestamp("2018-01-01") and len(out) == 6
+    assert np.all(out.lo_95 <= out.lo_80) and np.all(out.lo_80 <= out.forecast)
+    assert np.all(out.forecast <= out.hi_80) and np.all(out.hi_80 <= out.hi_95)
+    assert fitted.season_length_ == 12 and fitted.training_["window"] >= 12
+
+
+def test_same_seed_same_forecast_and_other_seed_differs(fitted, seasonal):
+    again = Forecaster(horizon=6, seed=3, **FAST).fit(seasonal)
+    np.testing.assert_array_equal(again.predict(level=[90]), fitted.predict(level=[90]))
+    other = Forecaster(horizon=6, seed=4, **FAST).fit(seasonal)
+    assert not np.allclose(other.predict()["forecast"], fitted.predict()["forecast"])
+
+
+def test_save_load_round_trip_is_identical(fitted, tmp_path):
+    path = tmp_path / "model.safetensors"
+    fitted.save(path)
+    loaded = Forecaster.load(path)
+    pd.testing.assert_frame_equal(loaded.predict(level=[80]), fitted.predict(level=[80]))
+    assert loaded.get_params() == fitted.get_params()
+    assert [p.name for p in tmp_path.iterdir()] == ["model.safetensors"]  # no temporary left
+
+
+def test_saved_recurrent_layer_loads_into_torch(fitted, tmp_path):
+    torch = pytest.importorskip("torch")
+    from safetensors.numpy import load_file
+
+    fitted.save(tmp_path / "m.safetensors")
+    tensors = load_file(str(tmp_path / "m.safetensors"))
+    gru = torch.nn.GRU(1, 8, batch_first=True)
+    gru.load_state_dict({k[len("m0.rnn."):]: torch.from_numpy(v) for k, v in tensors.items()
+                         if k.startswith("m0.rnn.")})
+    head = torch.nn.Linear(8, 6)
+    head.load_state_dict({k[len("m0.head."):]: torch.from_numpy(v) for k, v in tensors.items()
+                          if k.startswith("m0.head.")})
+    x = np.random.default_rng(0).standard_normal((2, 24, 1)).astype(np.float32)
+    ours = fitted.nets_[0](x)
+    out, _ = gru(torch.from_numpy(x))
+    np.testing.assert_allclose(head(out[:, -1]).detach().numpy(), ours, rtol=1e-5, atol=1e-6)
+
+
+def test_backtest_fold_never_sees_its_future(seasonal):
+    """Change everything after the first fold's origin: that fold's forecasts stay the same."""
+    model = Forecaster(horizon=4, seed=0, **FAST)
+    first = backtest(model, seasonal, folds=2)
+    origin = first[first.fold == 0]["origin"].iloc[0]
+    poisoned = seasonal.copy()
+    poisoned[poisoned.index >= origin] = 1e6
+    again = backtest(model, poisoned, folds=2)
+    np.testing.assert_array_equal(first[first.fold == 0]["forecast"], again[again.fold == 0]["forecast"])
+    assert not np.allclose(first[first.fold == 1]["forecast"], again[again.fold == 1]["forecast"])
+
+
+def test_scaler_is_fitted_without_the_held_out_tail(seasonal):
+    """Phase one normalises with training values only: poisoning the held-out tail leaves the
+    phase-one scale unchanged."""
+    base = Forecaster(horizon=6, seed=0, refit=False, **FAST).fit(seasonal)
+    poisoned = seasonal.copy()
+    poisoned.iloc[-3:] = 1e6
+    other = Forecaster(horizon=6, seed=0, refit=False, **FAST).fit(poisoned)
+    assert base.normaliser_.scale_ == other.normaliser_.scale_
+
+
+def test_backtest_metrics(seasonal):
+    results = Naive(3).backtest(seasonal, folds=3, level=[80])
+    assert len(results) == 9 and set(results.fold) == {0, 1, 2}
+    metrics = backtest_metrics(results, seasonal, "auto")
+    assert {"mae", "rmse", "mape", "smape", "mase", "coverage_80", "width_80"} <= set(metrics)
+
+
+def test_recursive_and_direct_and_covariates(seasonal):
+    rec = Forecaster(horizon=5, strategy="recursive", seed=0, **FAST).fit(seasonal)
+    assert rec.strategy_ == "recursive" and len(rec.predict(horizon=9)) == 9
+    cov = pd.DataFrame({"temp": np.cos(np.arange(96))}, index=seasonal.index)
+    direct = Forecaster(horizon=5, seed=0, **FAST).fit(seasonal, covariates=cov)
+    assert direct.strategy_ == "direct" and len(direct.predict()) == 5
+    with pytest.raises(ValueError, match="covariates"):
+        direct.predict(horizon=7)
+
+
+@pytest.mark.parametrize("kwargs,match", [
+    (dict(cell="transformer"), "cell"),
+    (dict(strategy="sideways"), "strategy"),
+    (dict(hidden_size=0), "hidden_size"),
+    (dict(window=1), "window"),
+])
+def test_refusals(seasonal, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        Forecaster(horizon=3, **kwargs).fit(seasonal)
+
+
+def test_refuses_a_series_too_short():
+    with pytest.raises(ValueError, match="needs at least"):
+        Forecaster(horizon=12).fit(np.arange(15.0))
+
+
+def test_recursive_refuses_covariates(seasonal):
+    with pytest.raises(ValueError, match="recursive"):
+        Forecaster(horizon=3, strategy="recursive").fit(seasonal, covariates=np.ones((96, 1)))
