@@ -87,11 +87,13 @@ class BaseForecaster:
         if isinstance(h, bool) or not isinstance(h, (int, np.integer)) or h < 1:
             raise ValueError(f"horizon: expected a positive integer, got {h!r}")
         point = np.asarray(self._forecast(self.series_, int(h)), dtype=float)
-        frame = pd.DataFrame({"forecast": point}, index=self.series_.future_index(int(h)))
+        # A series that never went below zero (rain, counts, prices) is not forecast below it.
+        floor = 0.0 if np.min(self.series_.values) >= 0 else -np.inf
+        frame = pd.DataFrame({"forecast": np.maximum(point, floor)}, index=self.series_.future_index(int(h)))
         for lv in _levels(level):
             width = self._interval_halfwidth(lv, int(h))
-            frame[f"lo_{_fmt(lv)}"] = point - width
-            frame[f"hi_{_fmt(lv)}"] = point + width
+            frame[f"lo_{_fmt(lv)}"] = np.maximum(point - width, floor)
+            frame[f"hi_{_fmt(lv)}"] = np.maximum(point + width, floor)
         return frame
 
     def backtest(self, y, covariates=None, folds: int = 3, step: int | None = None, level=None):

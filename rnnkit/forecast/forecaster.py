@@ -67,7 +67,7 @@ class Forecaster(BaseForecaster):
 
     def __init__(self, horizon: int = 1, season_length="auto", cell: str = "gru", window="auto",
                  hidden_size: int = 32, num_layers: int = 1, strategy: str = "auto",
-                 n_models: int = 3, max_steps: int = 800, eval_every: int = 25, patience: int = 6,
+                 n_models: int = 3, max_steps: int = 500, eval_every: int = 25, patience: int = 5,
                  lr: float = 3e-3, batch_size: int = 64, clip_norm: float = 1.0, refit: bool = True,
                  seed: int = 0, progress: bool = False):
         self.horizon = horizon

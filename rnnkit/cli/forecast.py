@@ -1,0 +1,116 @@
+"""``rnnkit forecast`` and ``rnnkit datasets``."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from rnnkit.cli._app import InputError, cli
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+def datasets(as_json):
+    """List the bundled real datasets (offline), usable as `rnnkit forecast dataset:NAME`.
+
+    \b
+    Example:
+      rnnkit forecast dataset:air_passengers --horizon 12
+    """
+    from rnnkit.data import list_datasets
+
+    table = list_datasets()
+    if as_json:
+        click.echo(table.to_json(orient="records", indent=2))
+        return
+    cols = ["name", "freq", "length", "season_length", "target", "description"]
+    click.echo(table[cols].to_string(index=False, max_colwidth=70))
+
+
+def _load(source: str, target, date, covariates, fill, freq):
+    from rnnkit.data import dataset_info, load_dataset, load_series
+
+    cov = [c.strip() for c in covariates.split(",") if c.strip()] if covariates else None
+    if source.startswith("dataset:"):
+        name = source.split(":", 1)[1]
+        info = dataset_info(name)
+        frame = load_dataset(name)
+        return load_series(frame, target=target or info.target, date=date or "date",
+                           covariates=cov, fill=fill, freq=freq), name
+    path = Path(source)
+    if not path.exists():
+        raise InputError(f"FILE: no such file {source!r} (or use dataset:NAME, see `rnnkit datasets`)")
+    if target is None:
+        raise InputError("--target: which column to forecast? (e.g. --target price)")
+    return load_series(path, target=target, date=date, covariates=cov, fill=fill, freq=freq), path.stem
+
+
+def _levels(text: str) -> list[float]:
+    try:
+        levels = [float(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise InputError(f"--level: expected numbers like 80,95, got {text!r}") from None
+    if not levels or any(not 0 < v < 100 for v in levels):
+        raise InputError(f"--level: expected numbers in (0, 100) like 80,95, got {text!r}")
+    return [int(v) if v.is_integer() else v for v in levels]
+
+
+@cli.command()
+@click.argument("source", metavar="FILE")
+@click.option("--target", help="Column to forecast (default for dataset:NAME: its usual target).")
+@click.option("--date", help="Date column (found automatically if omitted).")
+@click.option("--covariates", help="Comma-separated extra input columns, e.g. temp_max,wind.")
+@click.option("--horizon", "-h", type=click.IntRange(min=1), required=True, help="Steps ahead to forecast.")
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Folder for forecast.csv, metrics.json, model.safetensors, PNG plots, report.html.")
+@click.option("--folds", type=click.IntRange(min=1), default=3, show_default=True, help="Backtest origins.")
+@click.option("--level", default="80,95", show_default=True, help="Interval levels in percent.")
+@click.option("--cell", type=click.Choice(["gru", "lstm", "rnn"]), default="gru", show_default=True)
+@click.option("--season-length", default="auto", show_default=True, help="Season length or 'auto'.")
+@click.option("--fill", type=click.Choice(["ffill", "interpolate"]), default=None, help="Fill missing values.")
+@click.option("--freq", default=None, help="Frequency to use instead of the inferred one (e.g. B, MS).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed for every random choice.")
+@click.option("--json", "as_json", is_flag=True, help="Print metrics and forecast as JSON.")
+@click.option("--quiet", is_flag=True, help="No progress bars.")
+def forecast(source, target, date, covariates, horizon, out_dir, folds, level, cell, season_length,
+             fill, freq, seed, as_json, quiet):
+    """Forecast a series: backtest the RNN against baselines, fit on all data, forecast.
+
+    FILE is a CSV or Parquet file, or dataset:NAME for a bundled dataset. The table compares
+    the RNN with naive, seasonal naive, drift, AutoReg and ETS on a rolling-origin backtest.
+
+    \b
+    Examples:
+      rnnkit forecast prices.csv --target close --horizon 14 -o out/
+      rnnkit forecast dataset:seattle_weather --covariates temp_max,temp_min,wind -h 14
+    """
+    from rnnkit.forecast.workbench import run_workbench
+
+    levels = _levels(level)
+    if season_length != "auto":
+        try:
+            season_length = int(season_length)
+        except ValueError:
+            raise InputError(f"--season-length: expected 'auto' or an integer, got {season_length!r}") from None
+    series, name = _load(source, target, date, covariates, fill, freq)
+    from rnnkit.data import check_length
+
+    check_length(series, window=2, horizon=horizon * (folds + 1))
+    result = run_workbench(series, horizon, folds=folds, levels=levels, out_dir=out_dir,
+                           forecaster_kwargs=dict(cell=cell, seed=seed, season_length=season_length),
+                           progress=not quiet, title=name)
+    if as_json:
+        click.echo(json.dumps({"metrics": json.loads(result.metrics.to_json(orient="index")),
+                               "forecast": json.loads(result.forecast.to_json(orient="split", date_format="iso"))},
+                              indent=2))
+        return
+    cols = ["mase", "smape", "rmse", "mae", f"coverage_{levels[0]}", "fit_seconds"]
+    click.echo(f"{name}: {len(series)} points, horizon {horizon}, {folds}-fold backtest "
+               f"(lower is better)")
+    click.echo(result.metrics[[c for c in cols if c in result.metrics]].to_string(float_format=lambda v: f"{v:.3f}"))
+    click.echo("")
+    click.echo(result.forecast.to_string(float_format=lambda v: f"{v:.3f}"))
+    if out_dir:
+        click.echo(f"\nwrote {out_dir}/: forecast.csv metrics.json model.safetensors forecast.png "
+                   "backtest.png training.png report.html", err=True)

@@ -1,0 +1,152 @@
+"""Character model commands: ``rnnkit text train``, ``rnnkit text sample``, ``rnnkit text eval``.
+
+Parsing only; the work is in ``rnnkit.text``. Results go to stdout, the progress bar to stderr.
+"""
+from __future__ import annotations
+
+import json
+
+import click
+
+from rnnkit.cli._app import InputError, cli
+
+
+@cli.group()
+def text():
+    """Character-level language models: train on a text file, sample, measure.
+
+    \b
+    Example:
+      rnnkit text train input.txt -o shakespeare.safetensors --minutes 5
+      rnnkit text sample shakespeare.safetensors --prime "ROMEO:" --temperature 0.8
+      rnnkit text eval shakespeare.safetensors other.txt
+    """
+
+
+def _report_lines(prefix: str, report: dict) -> list[str]:
+    """Loss lines, e.g. ``val loss        1.6612 nats/char``."""
+    rows = [("loss", f"{report['loss_nats']:.4f} nats/char"),
+            ("bits/char", f"{report['bits_per_char']:.4f}"),
+            ("perplexity", f"{report['perplexity']:.3f}")]
+    return [f"{prefix}{name:<11}{value}" for name, value in rows]
+
+
+@text.command("train")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False),
+              help="Model file to write (safetensors).")
+@click.option("--cell", type=click.Choice(["rnn", "lstm", "gru"]), default="gru", show_default=True)
+@click.option("--hidden-size", type=click.IntRange(min=1), default=256, show_default=True)
+@click.option("--num-layers", type=click.IntRange(min=1), default=2, show_default=True)
+@click.option("--embedding-dim", type=click.IntRange(min=0), default=64, show_default=True,
+              help="Character vector size; 0 feeds one-hot vectors.")
+@click.option("--dropout", type=click.FloatRange(0, 1, max_open=True), default=0.0, show_default=True)
+@click.option("--seq-len", type=click.IntRange(min=1), default=100, show_default=True,
+              help="Characters per chunk (gradient truncation; the state is carried across chunks).")
+@click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True,
+              help="Parallel streams.")
+@click.option("--steps", type=click.IntRange(min=1), default=None,
+              help="Optimiser steps [default: 1000 unless --minutes is given].")
+@click.option("--minutes", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Wall-time budget instead of (or as well as) --steps.")
+@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=2e-3, show_default=True,
+              help="Adam learning rate.")
+@click.option("--clip", type=click.FloatRange(min=0, min_open=True), default=5.0, show_default=True,
+              help="Largest global gradient norm.")
+@click.option("--val-fraction", type=click.FloatRange(0, 1, max_open=True), default=0.1,
+              show_default=True, help="Last part of the text held out for validation.")
+@click.option("--eval-interval", type=click.IntRange(min=1), default=200, show_default=True,
+              help="Steps between validation evaluations.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed for the initial weights.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--json", "as_json", is_flag=True, help="Print the training summary as JSON.")
+def train_cmd(file, output, cell, hidden_size, num_layers, embedding_dim, dropout, seq_len,
+              batch_size, steps, minutes, lr, clip, val_fraction, eval_interval, seed, quiet, as_json):
+    """Train a character model on the UTF-8 text FILE and save it to -o MODEL.
+
+    Stateful truncated BPTT on parallel streams with Adam and gradient clipping; the last
+    10% of the text is validation. The progress bar (stderr) shows the training and
+    validation loss in nats per character.
+
+    \b
+    Example:
+      rnnkit text train input.txt -o model.safetensors --cell lstm --minutes 2
+    """
+    from rnnkit.text import ModelConfig, TrainConfig, read_text, save, train
+
+    source = read_text(file)
+    model_config = ModelConfig(cell=cell, hidden_size=hidden_size, num_layers=num_layers,
+                               embedding_dim=embedding_dim, dropout=dropout)
+    config = TrainConfig(seq_len=seq_len, batch_size=batch_size, steps=steps,
+                         seconds=None if minutes is None else minutes * 60.0, lr=lr, clip_norm=clip,
+                         val_fraction=val_fraction, eval_interval=eval_interval, seed=seed)
+    try:
+        result = train(source, model_config, config, progress=not quiet)
+    except KeyboardInterrupt:
+        raise click.Abort() from None  # exit 1, "interrupted"; no model file is written
+    save(result.model, output, train_config=config.to_dict())
+    summary = {"model": output, "vocab_size": len(result.model.vocab), **result.model.summary}
+    if as_json:
+        click.echo(json.dumps(summary, indent=2))
+        return
+    s = result.model.summary
+    click.echo(f"saved {output}: {cell} {num_layers}x{hidden_size}, {len(result.model.vocab)} characters")
+    click.echo(f"steps {s['steps']} in {s['seconds']:.1f} s ({s['chars_trained'] / max(s['seconds'], 1e-9):.0f} chars/s)")
+    click.echo(f"train loss {s['train_loss']:.4f} nats/char (mean of the last {s['train_loss_steps']} steps)")
+    if result.val is None:
+        click.echo("no validation part (text too short for --val-fraction)")
+    else:
+        for line in _report_lines("val ", result.val.to_dict()):
+            click.echo(line)
+
+
+@text.command("sample")
+@click.argument("model", type=click.Path(dir_okay=False))
+@click.option("--prime", default="", help="Text to start from [default: a newline].")
+@click.option("--length", type=click.IntRange(min=0), default=500, show_default=True,
+              help="Characters to generate after the prime.")
+@click.option("--temperature", type=click.FloatRange(min=0), default=1.0, show_default=True,
+              help="0 is greedy; below 1 is more conservative, above 1 more random.")
+@click.option("--top-k", type=click.IntRange(min=1), default=None,
+              help="Draw only among the K most likely characters.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same text.")
+def sample_cmd(model, prime, length, temperature, top_k, seed):
+    """Generate text from MODEL; prints the prime and its continuation.
+
+    \b
+    Example:
+      rnnkit text sample model.safetensors --prime "ROMEO:" --length 300 --temperature 0.8
+    """
+    from rnnkit.text import load, sample
+
+    lm = load(model)
+    if prime and lm.vocab.unknown(prime):
+        missing = ", ".join(repr(c) for c in lm.vocab.unknown(prime)[:5])
+        raise InputError(f"--prime: character(s) not in the model's vocabulary: {missing}")
+    click.echo(sample(lm, prime=prime, length=length, temperature=temperature, top_k=top_k, seed=seed))
+
+
+@text.command("eval")
+@click.argument("model", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def eval_cmd(model, file, as_json):
+    """Loss of MODEL on the UTF-8 text FILE: nats and bits per character, perplexity.
+
+    Every character of FILE but the first is predicted from all before it (the state is
+    carried across the whole text).
+
+    \b
+    Example:
+      rnnkit text eval model.safetensors held_out.txt
+    """
+    from rnnkit.text import evaluate, load, read_text
+
+    lm = load(model)
+    report = evaluate(lm, read_text(file)).to_dict()
+    if as_json:
+        click.echo(json.dumps(report, indent=2))
+        return
+    click.echo(f"{'chars':<11}{report['chars']}")
+    for line in _report_lines("", report):
+        click.echo(line)

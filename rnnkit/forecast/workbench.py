@@ -1,0 +1,138 @@
+"""The whole forecasting job behind ``rnnkit forecast``: backtest the RNN against every baseline,
+fit on all data, forecast the future, and write forecast.csv, metrics.json, model.safetensors,
+figures and report.html into one folder.
+
+Files are staged in a temporary folder beside the destination and moved in only when the job
+has succeeded, so a failed or interrupted run leaves nothing half-written.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from rnnkit.data import TimeSeries
+from rnnkit.forecast.backtest import backtest, backtest_metrics
+from rnnkit.forecast.baselines import BASELINES
+from rnnkit.forecast.forecaster import Forecaster
+
+OUTPUT_FILES = ("forecast.csv", "metrics.json", "model.safetensors", "forecast.png",
+                "backtest.png", "training.png", "report.html")
+
+
+@dataclass
+class WorkbenchResult:
+    """What the job produced: the comparison table, the future forecast, the fitted model."""
+
+    metrics: pd.DataFrame
+    forecast: pd.DataFrame
+    model: Forecaster
+    seconds: float
+
+
+def run_workbench(series: TimeSeries, horizon: int, *, folds: int = 3, levels=(80, 95),
+                  out_dir=None, baselines=tuple(BASELINES), forecaster_kwargs=None,
+                  progress: bool = False, title: str | None = None) -> WorkbenchResult:
+    """Backtest, fit, forecast and (with ``out_dir``) write every output file.
+
+    Parameters
+    ----------
+    series : the validated series (rnnkit.data.load_series)
+    horizon : steps ahead
+    folds : rolling origins of the backtest
+    levels : interval levels for the forecast and the coverage columns
+    out_dir : folder for the files, or None to write nothing
+    baselines : names from ``rnnkit.forecast.baselines.BASELINES`` to compare with
+    forecaster_kwargs : arguments for :class:`Forecaster` besides ``horizon``
+    """
+    start = time.perf_counter()
+    kwargs = dict(forecaster_kwargs or {})
+    models = {"rnnkit": Forecaster(horizon=horizon, **kwargs)}
+    season = kwargs.get("season_length", "auto")
+    for name in baselines:
+        cls = BASELINES[name]
+        args = {"horizon": horizon}
+        if "season_length" in cls.__init__.__code__.co_varnames:
+            args["season_length"] = season
+        models[name] = cls(**args)
+    rows, step_errors = {}, {}
+    bar = _bar(progress, len(models) * folds, "backtest")
+    for name, model in models.items():
+        fit_start = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            results = backtest(model, series, folds=folds, level=list(levels))
+        seconds = (time.perf_counter() - fit_start) / folds
+        rows[name] = {**backtest_metrics(results, series, season), "fit_seconds": seconds}
+        step_errors[name] = np.abs(results["actual"] - results["forecast"]).groupby(results["step"]).mean().to_numpy()
+        if bar:
+            bar.update(folds)
+    if bar:
+        bar.close()
+    metrics = pd.DataFrame(rows).T
+    metrics.index.name = "model"
+    metrics = metrics.sort_values("mase")
+
+    final = Forecaster(horizon=horizon, progress=progress, **kwargs).fit(series)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        forecast = final.predict(level=list(levels))
+    result = WorkbenchResult(metrics, forecast, final, time.perf_counter() - start)
+    if out_dir is not None:
+        _write_outputs(Path(out_dir), result, series, step_errors, folds, title or series.target)
+    return result
+
+
+def _write_outputs(out_dir: Path, result: WorkbenchResult, series: TimeSeries, step_errors: dict,
+                   folds: int, title: str) -> None:
+    from rnnkit.report import backtest_figure, forecast_figure, html_report, training_figure
+
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    try:
+        result.forecast.to_csv(stage / "forecast.csv", index_label=series.index.name or "date")
+        summary = {"target": series.target, "points": len(series), "freq": series.freq,
+                   "horizon": result.model.horizon, "backtest_folds": folds,
+                   "season_length": result.model.season_length_,
+                   "metrics": json.loads(result.metrics.to_json(orient="index")),
+                   "model": {"strategy": result.model.strategy_, "window": result.model.training_["window"],
+                             "config": result.model.get_params()},
+                   "seconds": round(result.seconds, 2)}
+        (stage / "metrics.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
+        result.model.save(stage / "model.safetensors")
+        history = pd.Series(np.asarray(series.values), index=series.index)
+        forecast_figure(history, result.forecast, f"{title}: {result.model.horizon}-step forecast",
+                        stage / "forecast.png")
+        backtest_figure(step_errors, stage / "backtest.png")
+        training_figure(result.model.training_, stage / "training.png")
+        best = result.metrics.index[0]
+        html_report(stage / "report.html", f"rnnkit forecast: {title}", [
+            ("Summary", f"{len(series)} points, frequency {series.freq or 'integer steps'}, horizon "
+                        f"{result.model.horizon}, {folds}-fold rolling-origin backtest. Best by MASE: {best}."),
+            ("Backtest metrics (lower is better; coverage in %)", result.metrics),
+            ("Forecast", stage / "forecast.png"),
+            ("Forecast table", result.forecast),
+            ("Backtest errors by step ahead", stage / "backtest.png"),
+            ("Training of the final model's first phase", stage / "training.png"),
+        ])
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name in OUTPUT_FILES:
+            os.replace(stage / name, out_dir / name)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _bar(enabled: bool, total: int, desc: str):
+    if not enabled:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc, unit="fit", leave=False)

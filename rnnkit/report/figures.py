@@ -1,0 +1,78 @@
+"""Figures for the forecast report, drawn with matplotlib's non-interactive Agg backend and
+written atomically as PNG."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from rnnkit.io import atomic_path
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def save_figure(fig, path) -> None:
+    with atomic_path(path, suffix=".png") as tmp:
+        fig.savefig(tmp, format="png", dpi=110, bbox_inches="tight")
+    _pyplot().close(fig)
+
+
+def forecast_figure(history: pd.Series, forecast: pd.DataFrame, title: str, path, last: int = 300):
+    """The last ``last`` points of history, the forecast and its intervals (widest lightest)."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(9, 4))
+    tail = history.iloc[-last:]
+    ax.plot(tail.index, tail.to_numpy(), color="black", lw=1.2, label="history")
+    levels = sorted({int(c[3:]) if c[3:].isdigit() else float(c[3:]) for c in forecast if c.startswith("lo_")},
+                    reverse=True)
+    for i, lv in enumerate(levels):
+        ax.fill_between(forecast.index, forecast[f"lo_{lv}"], forecast[f"hi_{lv}"], color="tab:blue",
+                        alpha=0.15 + 0.15 * i, lw=0, label=f"{lv}% interval")
+    ax.plot(forecast.index, forecast["forecast"], color="tab:blue", lw=1.8, label="forecast")
+    ax.set_title(title)
+    ax.legend(loc="upper left", fontsize=8)
+    ax.grid(alpha=0.3)
+    save_figure(fig, path)
+
+
+def backtest_figure(errors: dict, path, metric: str = "MAE by step ahead"):
+    """Mean absolute error by step ahead for each model (``errors``: name -> array (h,))."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for name, err in errors.items():
+        ax.plot(np.arange(1, len(err) + 1), err, marker="o", ms=3, lw=2 if name == "rnnkit" else 1,
+                label=name)
+    ax.set_xlabel("step ahead")
+    ax.set_ylabel("mean absolute error")
+    ax.set_title(f"Backtest: {metric}")
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    save_figure(fig, path)
+
+
+def training_figure(training: dict, path):
+    """Training and held-out loss against steps for each network of the ensemble."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for i, run in enumerate(training.get("phase1", [])):
+        if run["train_curve"]:
+            s, v = zip(*run["train_curve"])
+            ax.plot(s, v, color=f"C{i}", lw=1, alpha=0.6, label=f"train (net {i})")
+        if run["val_curve"]:
+            s, v = zip(*run["val_curve"])
+            ax.plot(s, v, color=f"C{i}", lw=2, label=f"held out (net {i})")
+    if "best_step" in training:
+        ax.axvline(training["best_step"], color="grey", ls="--", lw=1, label="steps for the refit")
+    ax.set_yscale("log")
+    ax.set_xlabel("minibatch step")
+    ax.set_ylabel("MSE (normalised units)")
+    ax.set_title("Training")
+    ax.legend(fontsize=7)
+    ax.grid(alpha=0.3)
+    save_figure(fig, path)

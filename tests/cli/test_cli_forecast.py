@@ -1,0 +1,77 @@
+"""``rnnkit forecast`` and ``rnnkit datasets`` end to end on small real data."""
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from rnnkit.cli import main
+
+FILES = {"forecast.csv", "metrics.json", "model.safetensors", "forecast.png", "backtest.png",
+         "training.png", "report.html"}
+
+
+def run(argv, capsys):
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_forecast_a_csv_end_to_end(tmp_path, capsys):
+    t = np.arange(80)
+    frame = pd.DataFrame({"month": pd.date_range("2015-01-01", periods=80, freq="MS").strftime("%Y-%m-%d"),
+                          "sales": 100 + t + 10 * np.sin(2 * np.pi * t / 12)})
+    frame.to_csv(tmp_path / "sales.csv", index=False)
+    out_dir = tmp_path / "out"
+    code, out, err = run(["forecast", str(tmp_path / "sales.csv"), "--target", "sales", "-h", "6",
+                          "--folds", "2", "-o", str(out_dir), "--quiet"], capsys)
+    assert code == 0, err
+    for name in ("rnnkit", "autoreg", "ets", "seasonal_naive", "naive", "drift"):
+        assert name in out
+    assert {p.name for p in out_dir.iterdir()} == FILES
+    written = pd.read_csv(out_dir / "forecast.csv")
+    assert list(written.columns)[1:] == ["forecast", "lo_80", "hi_80", "lo_95", "hi_95"]
+    assert written.iloc[0, 0] == "2021-09-01"
+    metrics = json.loads((out_dir / "metrics.json").read_text())
+    assert metrics["horizon"] == 6 and "rnnkit" in metrics["metrics"]
+    assert (out_dir / "report.html").read_text().count("data:image/png;base64") == 3
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging left
+
+
+def test_forecast_json_on_a_bundled_dataset(capsys):
+    code, out, err = run(["forecast", "dataset:nile", "-h", "3", "--folds", "1", "--json", "--quiet"], capsys)
+    assert code == 0, err
+    doc = json.loads(out)
+    assert len(doc["forecast"]["data"]) == 3 and "ets" in doc["metrics"]
+
+
+@pytest.mark.parametrize("argv,needle", [
+    (["forecast", "missing.csv", "--target", "y", "-h", "3"], "no such file"),
+    (["forecast", "dataset:nile", "-h", "0"], "--horizon"),
+    (["forecast", "dataset:nile", "-h", "3", "--level", "80,abc"], "--level"),
+    (["forecast", "dataset:nile", "-h", "3", "--target", "nope"], "nope"),
+    (["forecast", "dataset:nile", "-h", "40"], "needs at least"),
+    (["forecast", "dataset:unknown", "-h", "3"], "unknown dataset"),
+    (["forecast", "dataset:nile"], "--horizon"),
+])
+def test_bad_input_exits_2_with_one_line_and_no_files(tmp_path, capsys, argv, needle):
+    code, out, err = run(argv + ["-o", str(tmp_path / "out")], capsys)
+    assert code == 2
+    assert err.count("\n") == 1 and err.startswith("rnnkit: error: ") and needle in err
+    assert "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_bad_csv_exits_2(tmp_path, capsys):
+    (tmp_path / "bad.csv").write_text("date,price\n2020-01-01,1\n2020-01-01,2\n2020-01-03,x\n")
+    code, _, err = run(["forecast", str(tmp_path / "bad.csv"), "--target", "price", "-h", "1"], capsys)
+    assert code == 2 and err.startswith("rnnkit: error: ") and err.count("\n") == 1
+
+
+def test_datasets_lists_the_bundled_series(capsys):
+    code, out, _ = run(["datasets"], capsys)
+    assert code == 0
+    for name in ("dax", "seattle_weather", "air_passengers", "co2", "sunspots", "macro_rates"):
+        assert name in out
+    code, out, _ = run(["datasets", "--json"], capsys)
+    assert len(json.loads(out)) >= 12

@@ -1,0 +1,112 @@
+"""`rnnkit text train|sample|eval` end to end through rnnkit.cli.main, and every refusal:
+exit code 2 and exactly one line `rnnkit: error: ...` on stderr."""
+import json
+import pickle
+
+import pytest
+
+import rnnkit.cli.text  # noqa: F401  (registers `rnnkit text` whether or not cli/__init__ does)
+from rnnkit.cli import main
+
+SMALL = ["--hidden-size", "16", "--num-layers", "1", "--embedding-dim", "8", "--quiet"]
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """A model trained through the CLI on a small text (module scope: trained once)."""
+    d = tmp_path_factory.mktemp("cli")
+    text = d / "input.txt"
+    text.write_text("hello world\n" * 40 + "hello there\n" * 40, encoding="utf-8")
+    model = d / "model.safetensors"
+    assert main(["text", "train", str(text), "-o", str(model), *SMALL, "--steps", "120",
+                 "--seq-len", "24", "--batch-size", "4", "--lr", "0.01"]) == 0
+    return d, text, model
+
+
+def test_train_prints_a_summary_and_shows_progress_on_stderr(tmp_path, capsys):
+    text = tmp_path / "t.txt"
+    text.write_text("abcabcabd\n" * 30)
+    model = tmp_path / "m.safetensors"
+    code, out, err = run(capsys, "text", "train", text, "-o", model, "--hidden-size", "8",
+                         "--num-layers", "1", "--steps", "30", "--cell", "lstm", "--eval-interval", "10")
+    assert code == 0 and model.exists()
+    assert "saved" in out and "val loss" in out and "bits/char" in out and "perplexity" in out
+    assert "train" in err and "val" in err  # the tqdm bar, with both losses
+    code, out, _ = run(capsys, "text", "train", text, "-o", model, *SMALL, "--steps", "3", "--json")
+    summary = json.loads(out)
+    assert code == 0 and summary["steps"] == 3 and summary["vocab_size"] == 5
+
+
+def test_sample_prints_prime_and_continuation(trained, capsys):
+    _, _, model = trained
+    code, out, err = run(capsys, "text", "sample", model, "--prime", "hello w", "--length", "4",
+                         "--temperature", "0")
+    assert code == 0 and out == "hello world\n" and err == ""
+    code, a, _ = run(capsys, "text", "sample", model, "--length", "50", "--seed", "3", "--top-k", "3")
+    code, b, _ = run(capsys, "text", "sample", model, "--length", "50", "--seed", "3", "--top-k", "3")
+    assert code == 0 and a == b and len(a) == 52  # a newline prime, 50 characters, echo's newline
+
+
+def test_eval_reports_loss_bits_and_perplexity(trained, capsys):
+    _, text, model = trained
+    code, out, _ = run(capsys, "text", "eval", model, text, "--json")
+    report = json.loads(out)
+    assert code == 0 and report["chars"] == len(text.read_text()) - 1
+    assert report["bits_per_char"] == pytest.approx(report["loss_nats"] / 0.6931471805599453)
+    code, out, _ = run(capsys, "text", "eval", model, text)
+    assert code == 0 and "bits/char" in out
+
+
+def _assert_one_line_error(code, out, err, match):
+    assert code == 2, (code, out, err)
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("rnnkit: error: "), err
+    assert match in lines[0], lines[0]
+    assert "Traceback" not in err
+
+
+def test_refusals_of_input_text(tmp_path, trained, capsys):
+    _, _, model = trained
+    files = {"empty.txt": (b"", "empty"), "binary.bin": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+             "latin1.txt": ("café crème".encode("latin-1"), "not UTF-8"),
+             "unknown.txt": ("hello wörld".encode(), "not in the model's vocabulary")}
+    for name, (content, match) in files.items():
+        f = tmp_path / name
+        f.write_bytes(content)
+        out_model = tmp_path / (name + ".safetensors")
+        if name != "unknown.txt":
+            _assert_one_line_error(*run(capsys, "text", "train", f, "-o", out_model, *SMALL), match)
+            assert not out_model.exists()  # nothing half-written
+        _assert_one_line_error(*run(capsys, "text", "eval", model, f), match)
+    _assert_one_line_error(*run(capsys, "text", "train", tmp_path / "absent.txt", "-o", tmp_path / "m"),
+                           "no such file")
+
+
+def test_refusals_of_model_files(tmp_path, trained, capsys):
+    _, text, model = trained
+    truncated = tmp_path / "truncated.safetensors"
+    truncated.write_bytes(model.read_bytes()[:-100])
+    pickled = tmp_path / "model.pt"
+    pickled.write_bytes(pickle.dumps({"state_dict": {}}))
+    foreign = tmp_path / "foreign.safetensors"
+    import numpy as np
+    from safetensors.numpy import save_file
+    save_file({"weight": np.zeros((2, 2), np.float32)}, str(foreign))
+    for path, match in [(truncated, "truncated"), (pickled, "pickle"), (foreign, "not written by rnnkit"),
+                        (tmp_path / "absent.safetensors", "no such file")]:
+        _assert_one_line_error(*run(capsys, "text", "sample", path), match)
+        _assert_one_line_error(*run(capsys, "text", "eval", path, text), match)
+
+
+def test_refusals_of_options(trained, capsys):
+    _, _, model = trained
+    _assert_one_line_error(*run(capsys, "text", "sample", model, "--prime", "hellö"), "--prime")
+    _assert_one_line_error(*run(capsys, "text", "sample", model, "--temperature", "-1"), "temperature")
+    _assert_one_line_error(*run(capsys, "text", "sample", model, "--top-k", "0"), "top-k")
+    _assert_one_line_error(*run(capsys, "text", "train", "x.txt", "-o", "m", "--cell", "tcn"), "cell")
