@@ -19,6 +19,7 @@ import numpy as np
 
 from rnnkit.data import list_datasets, load_dataset_series
 from rnnkit.forecast import ETS, AutoReg, Drift, Forecaster, Naive, SeasonalNaive, mase, smape
+from rnnkit.forecast.baselines import make_model
 
 HORIZON_BY_SEASON = {12: 18, 4: 8, 1: 6, 7: 14, 5: 14, 52: 13, 24: 24}
 MODELS = {
@@ -35,14 +36,10 @@ def evaluate(name: str, models: list[str]) -> dict:
     train, actual = series[:-h], np.asarray(series.values[-h:])
     row = {"dataset": name, "points": len(series), "season": m, "h": h}
     for model_name in models:
-        cls = MODELS[model_name]
-        kwargs = {"horizon": h}
-        if "season_length" in cls.__init__.__code__.co_varnames:
-            kwargs["season_length"] = m
         start = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            forecast = cls(**kwargs).fit(train).predict()["forecast"].to_numpy()
+            forecast = make_model(MODELS[model_name], h, m).fit(train).predict()["forecast"].to_numpy()
         seconds = time.perf_counter() - start
         row[model_name] = {"mase": mase(actual, forecast, train.values, m),
                            "smape": smape(actual, forecast), "seconds": seconds}

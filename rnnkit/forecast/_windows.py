@@ -19,6 +19,12 @@ from numpy.lib.stride_tricks import sliding_window_view
 from rnnkit.data import StandardScaler
 
 
+def windows(values: np.ndarray, w: int) -> np.ndarray:
+    """Every length-``w`` window along the first axis, as a view: (N, w) or (N, w, k)."""
+    view = sliding_window_view(values, w, axis=0)
+    return view if values.ndim == 1 else view.transpose(0, 2, 1)
+
+
 def series_scale(values: np.ndarray) -> float:
     """Mean absolute one-step change; 1.0 for a constant series."""
     diffs = np.abs(np.diff(values))
@@ -41,9 +47,7 @@ class WindowNormaliser:
     def inputs(self, values: np.ndarray, covariates: np.ndarray | None) -> np.ndarray:
         """Model inputs for every window of ``values``: (n_windows, window, 1 + k) float32."""
         w = self.window
-        past = sliding_window_view(values, w)
-        cov = None if covariates is None else sliding_window_view(covariates, w, axis=0).transpose(0, 2, 1)
-        return self.normalise(past, cov)
+        return self.normalise(windows(values, w), None if covariates is None else windows(covariates, w))
 
     def normalise(self, past: np.ndarray, cov_past: np.ndarray | None) -> np.ndarray:
         """Inputs from raw windows ``past`` (N, w) and covariate windows (N, w, k)."""
@@ -56,7 +60,7 @@ class WindowNormaliser:
         """(inputs, targets, levels) for every origin with a full window and horizon."""
         w, h = self.window, self.horizon
         x = self.inputs(values[:-h], None if covariates is None else covariates[:-h])
-        future = sliding_window_view(values[w:], h)
+        future = windows(values[w:], h)
         levels = values[w - 1:len(values) - h]
         y = ((future - levels[:, None]) / self.scale_).astype(np.float32)
         return x, y, levels

@@ -129,3 +129,10 @@ class ETS(BaseForecaster):
 
 BASELINES = {"naive": Naive, "seasonal_naive": SeasonalNaive, "drift": Drift,
              "autoreg": AutoReg, "ets": ETS}
+
+
+def make_model(cls, horizon: int, season_length="auto"):
+    """An unfitted ``cls`` for ``horizon``, given ``season_length`` if it takes one."""
+    if "season_length" in cls.__init__.__code__.co_varnames:
+        return cls(horizon=horizon, season_length=season_length)
+    return cls(horizon=horizon)

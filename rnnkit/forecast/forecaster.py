@@ -18,7 +18,7 @@ import pandas as pd
 from rnnkit import io
 from rnnkit.data import TimeSeries
 from rnnkit.forecast._training import build_network, predict_batches, train_network
-from rnnkit.forecast._windows import WindowNormaliser
+from rnnkit.forecast._windows import WindowNormaliser, windows as _windows
 from rnnkit.forecast.base import BaseForecaster
 
 _CELLS = ("rnn", "lstm", "gru")
@@ -275,12 +275,6 @@ class Forecaster(BaseForecaster):
         model._held_out_errors = model.calibration_errors_ = tensors["calibration.errors"]
         model.training_ = meta["training"]
         return model
-
-
-def _windows(values: np.ndarray, w: int) -> np.ndarray:
-    """Every length-``w`` window along the first axis, as a view: (N, w) or (N, w, k)."""
-    view = np.lib.stride_tricks.sliding_window_view(values, w, axis=0)
-    return view if values.ndim == 1 else view.transpose(0, 2, 1)
 
 
 def _summary(s: dict) -> dict:

@@ -21,7 +21,7 @@ import pandas as pd
 
 from rnnkit.data import TimeSeries
 from rnnkit.forecast.backtest import backtest, backtest_metrics
-from rnnkit.forecast.baselines import BASELINES
+from rnnkit.forecast.baselines import BASELINES, make_model
 from rnnkit.forecast.forecaster import Forecaster
 
 OUTPUT_FILES = ("forecast.csv", "metrics.json", "model.safetensors", "forecast.png",
@@ -58,11 +58,7 @@ def run_workbench(series: TimeSeries, horizon: int, *, folds: int = 3, levels=(8
     models = {"rnnkit": Forecaster(horizon=horizon, **kwargs)}
     season = kwargs.get("season_length", "auto")
     for name in baselines:
-        cls = BASELINES[name]
-        args = {"horizon": horizon}
-        if "season_length" in cls.__init__.__code__.co_varnames:
-            args["season_length"] = season
-        models[name] = cls(**args)
+        models[name] = make_model(BASELINES[name], horizon, season)
     rows, step_errors = {}, {}
     bar = _bar(progress, len(models) * folds, "backtest")
     for name, model in models.items():
