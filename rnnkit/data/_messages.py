@@ -17,7 +17,9 @@ SHOW = 5
 def label(value) -> str:
     """Render one row label or offending value compactly (timestamps without midnight)."""
     if isinstance(value, pd.Timestamp):
-        return value.date().isoformat() if value == value.normalize() else str(value)
+        # str() rather than .date(): pandas holds years that Python's datetime cannot (-1000).
+        text = str(value)
+        return text[: -len(" 00:00:00")] if text.endswith(" 00:00:00") else text
     if isinstance(value, np.generic):
         value = value.item()
     return str(value)

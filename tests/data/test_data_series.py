@@ -341,3 +341,15 @@ def test_refuses_freq_the_dates_are_not_on(write):
         load_series(write(text), "y", freq="s")
     with pytest.raises(ValueError, match=r"freq='Q' is not a pandas frequency .*QE"):
         load_series(write(text), "y", freq="Q")
+
+
+def test_label_of_a_timestamp_outside_pythons_datetime_range():
+    """Regression (found by the fuzz test): naming a duplicated date in year -1000 raised
+    NotImplementedError instead of building the message."""
+    import pandas as pd
+
+    from rnnkit.data._messages import label
+
+    assert label(pd.Timestamp("-1000-01-01")) == "-1000-01-01"
+    assert label(pd.Timestamp("2020-03-04")) == "2020-03-04"
+    assert label(pd.Timestamp("2020-03-04 12:30")) == "2020-03-04 12:30:00"
