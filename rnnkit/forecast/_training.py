@@ -1,5 +1,11 @@
 """Train one small network on forecasting examples: Adam, gradient clipping, minibatches drawn
-with a seed, early stopping on held-out examples (the latest origins), best weights kept."""
+with a seed, early stopping on held-out examples (the latest origins), best weights kept.
+
+The Forecaster talks to its networks through a *backend* (``train`` and ``predict``).
+:class:`NumpyBackend` runs them on the engine; ``rnnkit.torch.forecast.TorchBackend`` runs the
+same algorithm on PyTorch (GPU, several processes). Networks are always kept as engine modules
+between calls, so files, diagnostics and both backends see the same weights.
+"""
 from __future__ import annotations
 
 import time
@@ -9,15 +15,45 @@ import numpy as np
 from rnnkit import nn
 
 
+BACKENDS = ("numpy", "torch")
+
+
 def build_network(cell: str, n_inputs: int, hidden_size: int, num_layers: int, n_outputs: int,
-                  seed: int) -> nn.Sequential:
+                  seed: int, dtype=np.float32) -> nn.Sequential:
     """recurrent layer -> last step -> linear: the seeds' forecaster."""
     rnn_cls = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[cell]
     return nn.Sequential(
-        rnn_cls(n_inputs, hidden_size, num_layers=num_layers, batch_first=True, seed=seed),
+        rnn_cls(n_inputs, hidden_size, num_layers=num_layers, batch_first=True, dtype=dtype, seed=seed),
         nn.LastStep(batch_first=True),
-        nn.Linear(hidden_size, n_outputs, seed=seed + 1),
+        nn.Linear(hidden_size, n_outputs, dtype=dtype, seed=seed + 1),
     )
+
+
+class NumpyBackend:
+    """Train and run forecasting networks on the NumPy engine (one CPU process)."""
+
+    name = "numpy"
+
+    def train(self, net: nn.Module, x, y, **kwargs) -> dict:
+        return train_network(net, x, y, **kwargs)
+
+    def predict(self, net: nn.Module, x: np.ndarray) -> np.ndarray:
+        return predict_batches(net, x)
+
+
+def get_backend(name: str, device: str | None = None):
+    """The backend called ``name`` ("numpy" or "torch") on ``device`` (torch only: "cpu",
+    "cuda", "cuda:1", ...; None picks cuda when available)."""
+    if name == "numpy":
+        if device not in (None, "cpu"):
+            raise ValueError(f"device: the numpy backend runs on 'cpu' only, got {device!r}; "
+                             "use backend='torch' for other devices")
+        return NumpyBackend()
+    if name == "torch":
+        from rnnkit.torch.forecast import TorchBackend
+
+        return TorchBackend(device)
+    raise ValueError(f"backend: expected one of {BACKENDS}, got {name!r}")
 
 
 def predict_batches(net: nn.Module, x: np.ndarray, batch_size: int = 1024) -> np.ndarray:

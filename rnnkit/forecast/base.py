@@ -51,12 +51,15 @@ class BaseForecaster:
     # --- fit / predict -----------------------------------------------------------------------
     def fit(self, y, covariates=None):
         """Fit to a series (TimeSeries, pandas Series or 1-D array); returns ``self``."""
-        if not isinstance(self.horizon, (int, np.integer)) or isinstance(self.horizon, bool) or self.horizon < 1:
-            raise ValueError(f"horizon: expected a positive integer, got {self.horizon!r}")
+        self._check_horizon()
         series = as_series(y, covariates)
         self.__dict__.pop("calibration_errors_", None)
         self._fit_series(series)
         return self
+
+    def _check_horizon(self) -> None:
+        if not isinstance(self.horizon, (int, np.integer)) or isinstance(self.horizon, bool) or self.horizon < 1:
+            raise ValueError(f"horizon: expected a positive integer, got {self.horizon!r}")
 
     def _fit_series(self, series) -> None:
         """Fit the point model alone (no intervals): also used for refits at earlier origins."""
@@ -82,19 +85,16 @@ class BaseForecaster:
         -------
         DataFrame indexed by the future time stamps, column ``forecast`` (+ interval columns).
         """
+        h, levels = self._check_predict_args(horizon, level)
+        point = self._forecast(self.series_, h)
+        return forecast_frame(self.series_, point, levels, lambda lv: self._interval_halfwidth(lv, h))
+
+    def _check_predict_args(self, horizon, level) -> tuple[int, list[float]]:
         self._check_fitted()
         h = self.horizon if horizon is None else horizon
         if isinstance(h, bool) or not isinstance(h, (int, np.integer)) or h < 1:
             raise ValueError(f"horizon: expected a positive integer, got {h!r}")
-        point = np.asarray(self._forecast(self.series_, int(h)), dtype=float)
-        # A series that never went below zero (rain, counts, prices) is not forecast below it.
-        floor = 0.0 if np.min(self.series_.values) >= 0 else -np.inf
-        frame = pd.DataFrame({"forecast": np.maximum(point, floor)}, index=self.series_.future_index(int(h)))
-        for lv in _levels(level):
-            width = self._interval_halfwidth(lv, int(h))
-            frame[f"lo_{_fmt(lv)}"] = np.maximum(point - width, floor)
-            frame[f"hi_{_fmt(lv)}"] = np.maximum(point + width, floor)
-        return frame
+        return int(h), _levels(level)
 
     def backtest(self, y, covariates=None, folds: int = 3, step: int | None = None, level=None):
         """Rolling-origin backtest with a refit per fold; see :func:`rnnkit.forecast.backtest.backtest`."""
@@ -136,21 +136,40 @@ class BaseForecaster:
         return np.array(errors).reshape(-1, h)
 
     def _interval_halfwidth(self, level: float, h: int) -> np.ndarray:
-        errors = self.calibration()
-        if errors.size == 0:
-            raise ValueError("level: this series is too short to calibrate prediction intervals")
-        n = len(errors)
-        rank = math.ceil((n + 1) * level / 100.0)
-        if rank > n:
-            warnings.warn(f"only {n} calibration origins: the {level}% interval uses the largest "
-                          "error and may be too narrow", stacklevel=3)
-            rank = n
-        q = np.sort(errors, axis=0)[rank - 1]
-        # Steps beyond the calibrated horizon reuse the last step's width, grown like a random walk.
-        if h > len(q):
-            extra = q[-1] * np.sqrt(np.arange(len(q) + 1, h + 1) / len(q))
-            q = np.concatenate([q, extra])
-        return q[:h]
+        return conformal_halfwidth(self.calibration(), level, h)
+
+
+def forecast_frame(series, point, levels: list, halfwidth) -> pd.DataFrame:
+    """The forecast of ``series`` as a frame on its future time stamps, with ``lo_<L>`` and
+    ``hi_<L>`` columns from ``halfwidth(L)`` for each level."""
+    point = np.asarray(point, dtype=float)
+    # A series that never went below zero (rain, counts, prices) is not forecast below it.
+    floor = 0.0 if np.min(series.values) >= 0 else -np.inf
+    frame = pd.DataFrame({"forecast": np.maximum(point, floor)}, index=series.future_index(len(point)))
+    for lv in levels:
+        width = halfwidth(lv)
+        frame[f"lo_{_fmt(lv)}"] = np.maximum(point - width, floor)
+        frame[f"hi_{_fmt(lv)}"] = np.maximum(point + width, floor)
+    return frame
+
+
+def conformal_halfwidth(errors: np.ndarray, level: float, h: int) -> np.ndarray:
+    """Half-widths for steps 1..h from absolute errors (origins, horizon): the split-conformal
+    quantile per step (module docstring)."""
+    if errors.size == 0:
+        raise ValueError("level: this series is too short to calibrate prediction intervals")
+    n = len(errors)
+    rank = math.ceil((n + 1) * level / 100.0)
+    if rank > n:
+        warnings.warn(f"only {n} calibration origins: the {level}% interval uses the largest "
+                      "error and may be too narrow", stacklevel=6)
+        rank = n
+    q = np.sort(errors, axis=0)[rank - 1]
+    # Steps beyond the calibrated horizon reuse the last step's width, grown like a random walk.
+    if h > len(q):
+        extra = q[-1] * np.sqrt(np.arange(len(q) + 1, h + 1) / len(q))
+        q = np.concatenate([q, extra])
+    return q[:h]
 
 
 def _levels(level) -> list[float]:

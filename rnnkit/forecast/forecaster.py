@@ -15,14 +15,18 @@ import math
 import numpy as np
 import pandas as pd
 
-from rnnkit import io
 from rnnkit.data import TimeSeries
-from rnnkit.forecast._training import build_network, predict_batches, train_network
-from rnnkit.forecast._windows import WindowNormaliser, windows as _windows
-from rnnkit.forecast.base import BaseForecaster
+from rnnkit.forecast._files import load_forecaster, save_forecaster
+from rnnkit.forecast._inputs import season_length_for
+from rnnkit.forecast._panel import as_panel, is_panel, long_frame
+from rnnkit.forecast._training import build_network, get_backend
+from rnnkit.forecast._windows import WindowNormaliser
+from rnnkit.forecast._windows import windows as _windows
+from rnnkit.forecast.base import BaseForecaster, conformal_halfwidth, forecast_frame
 
 _CELLS = ("rnn", "lstm", "gru")
 _STRATEGIES = ("auto", "direct", "recursive")
+_DTYPES = ("float32", "float64")
 
 
 class Forecaster(BaseForecaster):
@@ -50,6 +54,14 @@ class Forecaster(BaseForecaster):
     lr, batch_size, clip_norm : training settings (Adam, global-norm clipping)
     refit : bool
         Train again on all origins for the chosen number of steps.
+    backend : {"numpy", "torch"}
+        Where the networks train and run: the NumPy engine, or PyTorch (GPU, several processes
+        under ``torchrun``; docs/distributed.md). Both give the same results for the same seed
+        up to floating-point rounding, and read each other's files.
+    device : str, optional
+        torch backend only: "cpu", "cuda", "cuda:1", ...; None takes cuda when available.
+    dtype : {"float32", "float64"}
+        Precision of the networks.
     seed : int
         Every random choice derives from it; the same seed gives the same forecasts.
     progress : bool
@@ -63,12 +75,19 @@ class Forecaster(BaseForecaster):
     >>> fc = Forecaster(horizon=12, seed=0).fit(y[:-12])           # doctest: +SKIP
     >>> fc.predict(level=[80, 95]).columns.tolist()                 # doctest: +SKIP
     ['forecast', 'lo_80', 'hi_80', 'lo_95', 'hi_95']
+
+    Several series as one global model, in long format (``unique_id``, ``ds``, ``y``):
+
+    >>> fc = Forecaster(horizon=14).fit(panel_frame)                # doctest: +SKIP
+    >>> fc.predict(level=[90]).columns.tolist()                     # doctest: +SKIP
+    ['unique_id', 'ds', 'forecast', 'lo_90', 'hi_90']
     """
 
     def __init__(self, horizon: int = 1, season_length="auto", cell: str = "gru", window="auto",
                  hidden_size: int = 32, num_layers: int = 1, strategy: str = "auto",
                  n_models: int = 3, max_steps: int = 500, eval_every: int = 25, patience: int = 5,
                  lr: float = 3e-3, batch_size: int = 64, clip_norm: float = 1.0, refit: bool = True,
+                 backend: str = "numpy", device: str | None = None, dtype: str = "float32",
                  seed: int = 0, progress: bool = False):
         self.horizon = horizon
         self.season_length = season_length
@@ -85,6 +104,9 @@ class Forecaster(BaseForecaster):
         self.batch_size = batch_size
         self.clip_norm = clip_norm
         self.refit = refit
+        self.backend = backend
+        self.device = device
+        self.dtype = dtype
         self.seed = seed
         self.progress = progress
 
@@ -92,6 +114,9 @@ class Forecaster(BaseForecaster):
     def _validate(self, series: TimeSeries) -> None:
         if self.cell not in _CELLS:
             raise ValueError(f"cell: expected one of {_CELLS}, got {self.cell!r}")
+        if self.dtype not in _DTYPES:
+            raise ValueError(f"dtype: expected one of {_DTYPES}, got {self.dtype!r}")
+        get_backend(self.backend, self.device)  # refuses an unknown backend or device now
         if self.strategy not in _STRATEGIES:
             raise ValueError(f"strategy: expected one of {_STRATEGIES}, got {self.strategy!r}")
         if self.strategy == "recursive" and series.covariates is not None:
@@ -123,16 +148,58 @@ class Forecaster(BaseForecaster):
                              f"needs at least {need}")
 
     @property
+    def _dtype(self) -> np.dtype:
+        return np.dtype(self.dtype)
+
+    @property
     def _outputs(self) -> int:
         return self.horizon if self.strategy_ == "direct" else 1
 
     # --- fitting -------------------------------------------------------------------------------
-    def _held_out(self, n: int, w: int) -> int:
-        """How many of the latest origins to hold out (early stopping, interval calibration)."""
-        origins = n - w - self.horizon + 1
-        return int(max(1, min(max(5, math.ceil(0.15 * origins)), origins // 3, 60)))
+    def fit(self, y, covariates=None):
+        """Fit to one series, or to several at once as one global model.
 
-    def _resolve_strategy(self, n: int, w: int, has_covariates: bool) -> str:
+        Parameters
+        ----------
+        y : TimeSeries, pandas Series or 1-D array (one series); or a long-format DataFrame with
+            columns ``unique_id``, ``ds`` (optional) and ``y``, or a dict of series (a global
+            model: one set of networks trained on windows of every series, each normalised by
+            its own scale).
+        covariates : for one series, a DataFrame or 2-D array aligned with ``y``; for a
+            long-format frame, the names of its covariate columns.
+
+        Returns
+        -------
+        self
+        """
+        if not is_panel(y):
+            self.__dict__.pop("panel_", None)
+            return super().fit(y, covariates)
+        self._check_horizon()
+        panel = as_panel(y, covariates)
+        for name in ("series_", "calibration_errors_"):
+            self.__dict__.pop(name, None)
+        self.season_length_ = season_length_for(next(iter(panel.values())), self.season_length)
+        for key, series in panel.items():
+            try:
+                self._check_length(series)
+            except ValueError as exc:
+                raise ValueError(f"series {key!r}: {exc}") from None
+        self._fit_many(list(panel.values()))
+        self.panel_ = panel
+        return self
+
+    def _fit(self, series: TimeSeries) -> None:
+        self._fit_many([series])
+
+    def _held_out(self, n: int, w: int, n_series: int = 1) -> int:
+        """How many of a series' latest origins to hold out (early stopping, interval
+        calibration); a global model holds out fewer per series, ~600 in all."""
+        origins = n - w - self.horizon + 1
+        cap = 60 if n_series == 1 else max(1, math.ceil(600 / n_series))
+        return int(max(1, min(max(5, math.ceil(0.15 * origins)), origins // 3, cap)))
+
+    def _resolve_strategy(self, n: int, w: int, has_covariates: bool, n_series: int = 1) -> str:
         """``"auto"``: direct when it leaves enough training examples or covariates are given
         (their future is unknown), else recursive (a one-step model has ``horizon - 1`` more
         examples to learn from)."""
@@ -140,141 +207,166 @@ class Forecaster(BaseForecaster):
             return self.strategy
         if has_covariates:
             return "direct"
-        cut = n - self.horizon - self._held_out(n, w) + 1
-        direct_examples = cut - w - self.horizon + 1
+        cut = n - self.horizon - self._held_out(n, w, n_series) + 1
+        direct_examples = n_series * (cut - w - self.horizon + 1)
         return "direct" if direct_examples >= max(40, 3 * self.horizon) else "recursive"
 
     def _train_ensemble(self, x, y, seed_offset: int, tick, **kwargs) -> tuple[list, list]:
+        backend = get_backend(self.backend, self.device)
         nets, summaries = [], []
         for i in range(self.n_models):
             net = build_network(self.cell, x.shape[-1], self.hidden_size, self.num_layers,
-                                y.shape[1], self.seed + i)
-            summaries.append(train_network(
+                                y.shape[1], self.seed + i, dtype=self._dtype)
+            summaries.append(backend.train(
                 net, x, y, lr=self.lr, batch_size=self.batch_size, max_steps=self.max_steps,
                 eval_every=self.eval_every, patience=self.patience, clip_norm=self.clip_norm,
                 seed=self.seed + seed_offset + i, on_step=tick, **kwargs))
             nets.append(net)
         return nets, summaries
 
-    def _fit(self, series: TimeSeries) -> None:
-        values, cov = np.asarray(series.values), series.covariates
-        n, h = len(values), self.horizon
-        w = self._window_for(n)
-        self.strategy_ = self._resolve_strategy(n, w, cov is not None)
+    def _fit_many(self, many: list[TimeSeries]) -> None:
+        h, S = self.horizon, len(many)
+        n_min = min(len(s) for s in many)
+        w = self._window_for(n_min)
+        self.strategy_ = self._resolve_strategy(n_min, w, many[0].covariates is not None, S)
         k = self._outputs
-        # Phase one: everything from `cut` on is held out. Training examples have their targets
-        # before `cut`; held-out origins start at `cut` and each has a full horizon after it.
-        n_val = self._held_out(n, w)
-        cut = n - h - n_val + 1
-        head_cov = None if cov is None else cov[:cut]
-        phase1 = WindowNormaliser(w, k).fit(values[:cut], head_cov)
-        x_tr, y_tr, _ = phase1.examples(values[:cut], head_cov)
-        past = _windows(values, w)[cut - w:cut - w + n_val]
-        cov_past = None if cov is None else _windows(cov, w)[cut - w:cut - w + n_val]
-        actual = _windows(values[cut:], h)[:n_val]
-        x_val = phase1.normalise(past, cov_past)
-        y_val = ((actual[:, :k] - past[:, -1:]) / phase1.scale_).astype(np.float32)
-
+        # Phase one: each series' latest origins are held out (early stopping, calibration).
+        held = [_HeldOut(s, w, h, k, self._held_out(len(s), w, S)) for s in many]
+        x_tr, y_tr = self._stack([(p.x, p.y) for p in held])
+        x_val, y_val = self._stack([(p.x_val, p.y_val) for p in held])
         bar = _progress(self.progress, self.n_models * self.max_steps * (2 if self.refit else 1))
         tick = (lambda: bar.update(1)) if bar else None
         nets, summaries = self._train_ensemble(x_tr, y_tr, 1000, tick, x_val=x_val, y_val=y_val)
-        self.normaliser_, self.nets_ = phase1, nets
-        # Calibration: absolute errors of the phase-one ensemble on the held-out origins.
-        self._held_out_errors = np.abs(actual - self._paths(past, cov_past, h))
+        self.nets_ = nets
+        # Calibration: the phase-one ensemble's held-out errors, in units of each series' scale
+        # so that one global model pools them across series.
+        forecasts = self._paths([(p.normaliser, p.past, p.cov_past) for p in held], h)
+        self.calibration_scales_ = np.array([p.normaliser.scale_ for p in held])
+        self.scaled_errors_ = np.concatenate(
+            [np.abs(p.actual - f) / p.normaliser.scale_ for p, f in zip(held, forecasts)])
+        self.normalisers_ = [p.normaliser for p in held]
         best = max(int(np.mean([s["best_step"] for s in summaries])), self.eval_every)
-        self.training_ = {"strategy": self.strategy_, "window": w, "held_out": n_val,
+        self.training_ = {"strategy": self.strategy_, "window": w, "series": S,
+                          "held_out": int(sum(len(p.actual) for p in held)),
                           "examples": len(x_tr), "best_step": best,
                           "phase1": [_summary(s) for s in summaries]}
         if self.refit:  # Phase two: every origin, for the number of steps phase one chose.
-            final = WindowNormaliser(w, k).fit(values, cov)
-            x_all, y_all, _ = final.examples(values, cov)
+            finals = [WindowNormaliser(w, k).fit(s.values, s.covariates) for s in many]
+            x_all, y_all = self._stack([f.examples(s.values, s.covariates)[:2] for f, s in zip(finals, many)])
             nets, summaries = self._train_ensemble(x_all, y_all, 2000, tick, fixed_steps=best)
-            self.normaliser_, self.nets_ = final, nets
+            self.normalisers_, self.nets_ = finals, nets
             self.training_["refit"] = [_summary(s) for s in summaries]
+        self.normaliser_ = self.normalisers_[0]
         if bar:
             bar.close()
 
+    def _stack(self, pairs) -> tuple[np.ndarray, np.ndarray]:
+        xs, ys = zip(*pairs)
+        return (np.concatenate(xs).astype(self._dtype, copy=False),
+                np.concatenate(ys).astype(self._dtype, copy=False))
+
     def _calibration_errors(self, series) -> np.ndarray:
-        return self._held_out_errors
+        return self.scaled_errors_ * self.calibration_scales_[0]
 
     # --- forecasting ---------------------------------------------------------------------------
-    def _paths(self, past: np.ndarray, cov_past, h: int) -> np.ndarray:
-        """Forecasts (N, h) in original units from raw windows (N, w) (+ covariates)."""
-        paths = np.asarray(past, dtype=float)
-        w = paths.shape[1]
-        if cov_past is not None and h > self._outputs:
+    def _paths(self, segments: list, h: int) -> list[np.ndarray]:
+        """Forecasts in original units from raw windows, one network call per step for all.
+
+        ``segments`` holds ``(normaliser, past (N, w), covariate windows (N, w, k) or None)``
+        per series; returns one (N, h) array per segment.
+        """
+        paths = [np.asarray(past, dtype=float) for _, past, _ in segments]
+        w = paths[0].shape[1]
+        if segments[0][2] is not None and h > self._outputs:
             raise ValueError(f"horizon: {h} exceeds the fitted horizon {self._outputs}; with "
                              "covariates the forecaster cannot go further (their future is unknown)")
-        while paths.shape[1] < w + h:
-            window = paths[:, -w:]
-            x = self.normaliser_.normalise(window, cov_past)
-            out = np.mean([predict_batches(net, x) for net in self.nets_], axis=0)
-            paths = np.concatenate([paths, self.normaliser_.to_levels(out, window[:, -1])], axis=1)
-        return paths[:, w:w + h]
+        backend = get_backend(self.backend, self.device)
+        cuts = np.cumsum([len(p) for p in paths])[:-1]
+        while paths[0].shape[1] < w + h:
+            x = np.concatenate([norm.normalise(p[:, -w:], cov) for (norm, _, cov), p in zip(segments, paths)])
+            x = x.astype(self._dtype, copy=False)
+            out = np.mean([backend.predict(net, x) for net in self.nets_], axis=0)
+            paths = [np.concatenate([p, norm.to_levels(o, p[:, -1])], axis=1)
+                     for (norm, _, _), p, o in zip(segments, paths, np.split(out, cuts))]
+        return [p[:, w:w + h] for p in paths]
+
+    def _last_window(self, series: TimeSeries, normaliser) -> tuple:
+        w = normaliser.window
+        cov = None if series.covariates is None else np.asarray(series.covariates[-w:])[None]
+        return normaliser, np.asarray(series.values[-w:])[None, :], cov
 
     def _forecast(self, series: TimeSeries, h: int) -> np.ndarray:
-        w = self.normaliser_.window
-        past = np.asarray(series.values[-w:])[None, :]
-        cov = None if series.covariates is None else np.asarray(series.covariates[-w:])[None]
-        return self._paths(past, cov, h)[0]
+        return self._paths([self._last_window(series, self.normaliser_)], h)[0][0]
+
+    def predict(self, horizon: int | None = None, level=None) -> pd.DataFrame:
+        """Forecast the next ``horizon`` steps (default: the fitted horizon).
+
+        Parameters
+        ----------
+        horizon : int, optional
+        level : list of numbers in (0, 100), optional
+            Interval levels; adds columns ``lo_<L>`` and ``hi_<L>``.
+
+        Returns
+        -------
+        One series: a DataFrame indexed by the future time stamps, column ``forecast`` (+ the
+        interval columns). A global model: long format, columns ``unique_id``, ``ds``,
+        ``forecast`` (+ intervals), every series in the order it was given.
+        """
+        if not hasattr(self, "panel_"):
+            return super().predict(horizon, level)
+        h, levels = self._check_predict_args(horizon, level)
+        panel = self.panel_
+        points = self._paths([self._last_window(s, n) for s, n in zip(panel.values(), self.normalisers_)], h)
+        frames = {}
+        for key, series, point, scale in zip(panel, panel.values(), points, self.calibration_scales_):
+            frames[key] = forecast_frame(series, point[0], levels, lambda lv, s=scale: s * conformal_halfwidth(
+                self.scaled_errors_, lv, h))
+        return long_frame(frames)
+
+    def backtest(self, y, covariates=None, folds: int = 3, step: int | None = None, level=None):
+        """Rolling-origin backtest with a refit per fold (one series); see
+        :func:`rnnkit.forecast.backtest.backtest`."""
+        if is_panel(y):
+            raise ValueError("y: backtest takes one series; for a global model, backtest each "
+                             "series' forecasts from models fitted on the panel cut at each origin")
+        return super().backtest(y, covariates, folds=folds, step=step, level=level)
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "panel_"):
+            super()._check_fitted()
 
     # --- files ---------------------------------------------------------------------------------
     def save(self, path) -> None:
-        """Write the fitted forecaster to one safetensors file (weights, scaler, history)."""
+        """Write the fitted forecaster to one safetensors file (weights, normalisers, history,
+        calibration), readable by :meth:`load` on either backend."""
         self._check_fitted()
-        tensors = {"history.values": np.asarray(self.series_.values),
-                   "calibration.errors": self.calibration()}
-        if self.series_.covariates is not None:
-            tensors["history.covariates"] = np.asarray(self.series_.covariates)
-        for i, net in enumerate(self.nets_):
-            tensors.update(io.prefixed_state(f"m{i}.rnn", net[0]))
-            tensors.update(io.prefixed_state(f"m{i}.head", net[2]))
-        index = self.series_.index
-        meta = {
-            "config": self.get_params(),
-            "season_length": self.season_length_,
-            "strategy": self.strategy_,
-            "normaliser": self.normaliser_.to_dict(),
-            "data": {"target": self.series_.target, "covariates": list(self.series_.covariate_names),
-                     "freq": self.series_.freq, "points": len(self.series_),
-                     "index": [str(t) for t in index] if isinstance(index, pd.DatetimeIndex) else None,
-                     "index_start": int(index.start) if isinstance(index, pd.RangeIndex) else None,
-                     "index_name": index.name},
-            "training": self.training_,
-        }
-        io.save_model(path, tensors, kind="forecaster", metadata=meta)
+        save_forecaster(self, path)
 
     @classmethod
-    def load(cls, path) -> "Forecaster":
-        """Read a forecaster written by :meth:`save`; predicts exactly as before saving."""
-        tensors, meta = io.load_model(path, kind="forecaster")
-        try:
-            model = cls(**meta["config"])
-            data = meta["data"]
-            if data["index"] is not None:
-                index = pd.DatetimeIndex(data["index"], name=data["index_name"])
-            else:
-                index = pd.RangeIndex(data["index_start"], data["index_start"] + data["points"],
-                                      name=data["index_name"])
-            series = TimeSeries(index=index, values=tensors["history.values"],
-                                covariates=tensors.get("history.covariates"), target=data["target"],
-                                covariate_names=tuple(data["covariates"]), freq=data["freq"])
-            model.season_length_ = int(meta["season_length"])
-            model.strategy_ = meta["strategy"]
-            model.normaliser_ = WindowNormaliser.from_dict(meta["normaliser"])
-            n_inputs = 1 + len(data["covariates"])
-            model.nets_ = []
-            for i in range(model.n_models):
-                net = build_network(model.cell, n_inputs, model.hidden_size, model.num_layers, model._outputs, 0)
-                net[0].load_state_dict(io.unprefixed_state(f"m{i}.rnn", tensors))
-                net[2].load_state_dict(io.unprefixed_state(f"m{i}.head", tensors))
-                model.nets_.append(net)
-        except (KeyError, TypeError) as exc:
-            raise ValueError(f"model {str(path)!r}: incomplete forecaster file ({exc})") from None
-        model.series_ = series
-        model._held_out_errors = model.calibration_errors_ = tensors["calibration.errors"]
-        model.training_ = meta["training"]
-        return model
+    def load(cls, path, backend: str | None = None, device: str | None = None) -> Forecaster:
+        """Read a forecaster written by :meth:`save`; predicts exactly as before saving.
+
+        ``backend``/``device`` override the ones it was trained with (a model trained on one
+        backend predicts on the other)."""
+        return load_forecaster(cls, path, backend, device)
+
+
+class _HeldOut:
+    """Phase one for one series: training examples whose targets end before ``cut`` and the
+    held-out origins from ``cut`` on, each with a full horizon after it."""
+
+    def __init__(self, series: TimeSeries, w: int, h: int, k: int, n_val: int):
+        values, cov = np.asarray(series.values), series.covariates
+        cut = len(values) - h - n_val + 1
+        head_cov = None if cov is None else cov[:cut]
+        self.normaliser = WindowNormaliser(w, k).fit(values[:cut], head_cov)
+        self.x, self.y, _ = self.normaliser.examples(values[:cut], head_cov)
+        self.past = _windows(values, w)[cut - w:cut - w + n_val]
+        self.cov_past = None if cov is None else _windows(cov, w)[cut - w:cut - w + n_val]
+        self.actual = _windows(values[cut:], h)[:n_val]
+        self.x_val = self.normaliser.normalise(self.past, self.cov_past)
+        self.y_val = (self.actual[:, :k] - self.past[:, -1:]) / self.normaliser.scale_
 
 
 def _summary(s: dict) -> dict:

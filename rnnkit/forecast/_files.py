@@ -1,0 +1,95 @@
+"""A fitted Forecaster as one safetensors file (DESIGN.md section 4).
+
+Tensors: the ensemble's weights under torch names (``m0.rnn.weight_ih_l0``, ``m0.head.weight``,
+...), each series' history (``history.0.values``, ``history.0.covariates``) and the
+calibration errors in units of each series' scale (``calibration.scaled_errors``,
+``calibration.scales``). Metadata (JSON): the configuration, the per-series normalisers and
+time axes, the training summary. Nothing is executed on load.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from rnnkit import io
+from rnnkit.data import TimeSeries
+from rnnkit.forecast._training import build_network
+from rnnkit.forecast._windows import WindowNormaliser
+
+
+def save_forecaster(model, path) -> None:
+    panel = getattr(model, "panel_", None)
+    many = list(panel.values()) if panel is not None else [model.series_]
+    tensors = {"calibration.scaled_errors": model.scaled_errors_,
+               "calibration.scales": model.calibration_scales_}
+    for i, series in enumerate(many):
+        tensors[f"history.{i}.values"] = np.asarray(series.values)
+        if series.covariates is not None:
+            tensors[f"history.{i}.covariates"] = np.asarray(series.covariates)
+    for i, net in enumerate(model.nets_):
+        tensors.update(io.prefixed_state(f"m{i}.rnn", net[0]))
+        tensors.update(io.prefixed_state(f"m{i}.head", net[2]))
+    meta = {
+        "config": model.get_params(),
+        "season_length": model.season_length_,
+        "strategy": model.strategy_,
+        "normalisers": [n.to_dict() for n in model.normalisers_],
+        "data": {"target": many[0].target, "covariates": list(many[0].covariate_names),
+                 "freq": many[0].freq, "panel": panel is not None,
+                 "series": [_axis(key, s) for key, s in zip(panel or [None], many)]},
+        "training": model.training_,
+    }
+    io.save_model(path, tensors, kind="forecaster", metadata=meta)
+
+
+def load_forecaster(cls, path, backend=None, device=None):
+    tensors, meta = io.load_model(path, kind="forecaster")
+    try:
+        config = dict(meta["config"])
+        if backend is not None:
+            config["backend"], config["device"] = backend, device
+        model = cls(**config)
+        data = meta["data"]
+        many = {}
+        for i, axis in enumerate(data["series"]):
+            many[axis["id"]] = TimeSeries(
+                index=_index(axis), values=tensors[f"history.{i}.values"],
+                covariates=tensors.get(f"history.{i}.covariates"), target=data["target"],
+                covariate_names=tuple(data["covariates"]), freq=data["freq"])
+        model.season_length_ = int(meta["season_length"])
+        model.strategy_ = meta["strategy"]
+        model.normalisers_ = [WindowNormaliser.from_dict(d) for d in meta["normalisers"]]
+        model.normaliser_ = model.normalisers_[0]
+        n_inputs = 1 + len(data["covariates"])
+        model.nets_ = []
+        for i in range(model.n_models):
+            net = build_network(model.cell, n_inputs, model.hidden_size, model.num_layers,
+                                model._outputs, 0, dtype=model._dtype)
+            net[0].load_state_dict(io.unprefixed_state(f"m{i}.rnn", tensors))
+            net[2].load_state_dict(io.unprefixed_state(f"m{i}.head", tensors))
+            model.nets_.append(net)
+        model.scaled_errors_ = tensors["calibration.scaled_errors"]
+        model.calibration_scales_ = tensors["calibration.scales"]
+        model.training_ = meta["training"]
+        model._validate(next(iter(many.values())))
+    except (KeyError, TypeError, IndexError) as exc:
+        raise ValueError(f"model {str(path)!r}: incomplete forecaster file ({exc})") from None
+    if data["panel"]:
+        model.panel_ = many
+    else:
+        model.series_ = many[None]
+    return model
+
+
+def _axis(key, series: TimeSeries) -> dict:
+    index = series.index
+    return {"id": key, "points": len(series), "index_name": index.name,
+            "index": [str(t) for t in index] if isinstance(index, pd.DatetimeIndex) else None,
+            "index_start": int(index.start) if isinstance(index, pd.RangeIndex) else None}
+
+
+def _index(axis: dict) -> pd.Index:
+    if axis["index"] is not None:
+        return pd.DatetimeIndex(axis["index"], name=axis["index_name"])
+    start = axis["index_start"]
+    return pd.RangeIndex(start, start + axis["points"], name=axis["index_name"])

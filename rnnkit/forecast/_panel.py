@@ -1,0 +1,66 @@
+"""Several series at once: what a global model accepts and how its forecasts come back.
+
+In and out follow the long format of Nixtla's and Darts' tabular data: one row per series and
+time stamp, columns ``unique_id``, ``ds`` and ``y`` (plus covariate columns).
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from rnnkit.data import TimeSeries, load_panel
+from rnnkit.forecast._inputs import as_series
+
+ID, DATE = "unique_id", "ds"
+
+
+def is_panel(y) -> bool:
+    """A long-format frame (it has a ``unique_id`` column) or a mapping of series."""
+    return isinstance(y, dict) or (isinstance(y, pd.DataFrame) and ID in y.columns)
+
+
+def as_panel(y, covariates=None) -> dict:
+    """``{series id: TimeSeries}`` from a long DataFrame (``unique_id``, ``ds``, ``y`` and the
+    covariate columns named in ``covariates``) or a dict of series (TimeSeries, pandas Series).
+
+    Every series must share the frequency and the covariates; none may be empty.
+    """
+    if isinstance(y, pd.DataFrame):
+        if covariates is not None and (isinstance(covariates, str) or not all(
+                isinstance(c, str) for c in covariates)):
+            raise TypeError("covariates: for a long-format frame, expected a list of column names, "
+                            f"got {covariates!r}")
+        panel = load_panel(y, id_col=ID, date=DATE if DATE in y.columns else None, target="y",
+                           covariates=None if covariates is None else list(covariates))
+    else:
+        if covariates is not None:
+            raise ValueError("covariates: a dict of series carries its own covariates "
+                             "(pass TimeSeries built by rnnkit.data.load_series); pass None")
+        if not y:
+            raise ValueError("y: expected at least one series, got an empty dict")
+        panel = {key: as_series(value) for key, value in y.items()}
+    first = next(iter(panel.values()))
+    for key, series in panel.items():
+        if series.freq != first.freq:
+            raise ValueError(f"y: every series needs the same frequency; series {key!r} has "
+                             f"{series.freq!r}, the first has {first.freq!r}")
+        if series.covariate_names != first.covariate_names:
+            raise ValueError(f"y: every series needs the same covariates; series {key!r} has "
+                             f"{list(series.covariate_names)}, the first has {list(first.covariate_names)}")
+    return panel
+
+
+def long_frame(frames: dict) -> pd.DataFrame:
+    """Per-series forecast frames (indexed by time) stacked as ``unique_id, ds, forecast, ...``."""
+    parts = []
+    for key, frame in frames.items():
+        part = frame.reset_index(names=DATE)
+        part.insert(0, ID, key)
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+def series_of(panel: dict, key) -> TimeSeries:
+    try:
+        return panel[key]
+    except KeyError:
+        raise ValueError(f"unique_id: no series {key!r} in the fitted panel") from None

@@ -1,0 +1,121 @@
+"""One global Forecaster over several series (long format): shapes, files, scale handling,
+refusals. Small budgets keep this fast."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from rnnkit.forecast import Forecaster
+
+FAST = dict(n_models=1, max_steps=40, eval_every=20, patience=2, hidden_size=8)
+
+
+def seasonal(n, level, amplitude, seed, start="2000-01-01"):
+    t = np.arange(n)
+    noise = np.random.default_rng(seed).normal(0, 0.3, n)
+    return pd.Series(level + 0.1 * t + amplitude * np.sin(2 * np.pi * t / 12) + noise,
+                     index=pd.date_range(start, periods=n, freq="MS"))
+
+
+def long_format(series: dict) -> pd.DataFrame:
+    return pd.concat([pd.DataFrame({"unique_id": key, "ds": s.index, "y": s.to_numpy()})
+                      for key, s in series.items()], ignore_index=True)
+
+
+@pytest.fixture(scope="module")
+def panel():
+    return {"north": seasonal(90, 20, 4, 0), "south": seasonal(110, 500, 60, 1, start="1999-01-01"),
+            "east": seasonal(100, 5, 1, 2)}
+
+
+@pytest.fixture(scope="module")
+def fitted(panel):
+    return Forecaster(horizon=6, seed=0, **FAST).fit(long_format(panel))
+
+
+def test_long_format_in_and_out(fitted, panel):
+    out = fitted.predict(level=[80])
+    assert list(out.columns) == ["unique_id", "ds", "forecast", "lo_80", "hi_80"]
+    assert list(pd.unique(out.unique_id)) == ["north", "south", "east"]
+    for key, s in panel.items():
+        part = out[out.unique_id == key]
+        assert part.ds.iloc[0] == s.index[-1] + pd.offsets.MonthBegin(1) and len(part) == 6
+        assert np.all(part.lo_80 < part.forecast) and np.all(part.forecast < part.hi_80)
+    assert fitted.training_["series"] == 3
+
+
+def test_each_series_is_forecast_on_its_own_scale(fitted, panel):
+    out = fitted.predict(level=[80])
+    for key, s in panel.items():
+        part = out[out.unique_id == key]
+        recent = s.to_numpy()[-24:]
+        spread = recent.max() - recent.min()
+        assert recent.min() - spread < part.forecast.min() and part.forecast.max() < recent.max() + spread
+    width = {k: float((out.hi_80 - out.lo_80)[out.unique_id == k].mean()) for k in panel}
+    assert width["south"] > 10 * width["east"]  # intervals scale with each series
+
+
+def test_scaling_a_series_scales_its_forecast(panel):
+    """Every series is normalised by its own level and scale: multiplying one series by 1000
+    and shifting it leaves the training problem unchanged, so its forecast moves the same way."""
+    fc = Forecaster(horizon=4, seed=1, **FAST).fit(panel)
+    moved = dict(panel, east=panel["east"] * 1000 + 7)
+    other = Forecaster(horizon=4, seed=1, **FAST).fit(moved)
+    a, b = fc.predict(), other.predict()
+    np.testing.assert_allclose(b[b.unique_id == "east"].forecast.to_numpy(),
+                               a[a.unique_id == "east"].forecast.to_numpy() * 1000 + 7, rtol=1e-4)
+    np.testing.assert_allclose(b[b.unique_id == "north"].forecast, a[a.unique_id == "north"].forecast, rtol=1e-4)
+
+
+def test_a_panel_of_one_is_the_single_series_model(panel):
+    single = Forecaster(horizon=4, seed=2, **FAST).fit(panel["north"]).predict(level=[90])
+    one = Forecaster(horizon=4, seed=2, **FAST).fit({"north": panel["north"]}).predict(level=[90])
+    np.testing.assert_allclose(one.forecast, single.forecast)
+    np.testing.assert_allclose(one.hi_90, single.hi_90)
+
+
+def test_global_model_beats_naive_on_held_out_ends(panel):
+    """Forecasts of the last 6 points of every series, from a model fitted on the rest."""
+    h = 6
+    train = {k: s.iloc[:-h] for k, s in panel.items()}
+    out = Forecaster(horizon=h, seed=0, n_models=1, max_steps=150, eval_every=25, hidden_size=16).fit(train).predict()
+    ours = naive = 0.0
+    for key, s in panel.items():
+        actual = s.to_numpy()[-h:]
+        ours += np.abs(out[out.unique_id == key].forecast.to_numpy() - actual).mean() / s.std()
+        naive += np.abs(s.to_numpy()[-h - 1] - actual).mean() / s.std()
+    assert ours < 0.7 * naive
+
+
+def test_save_load_round_trip(fitted, tmp_path):
+    fitted.save(tmp_path / "global.safetensors")
+    loaded = Forecaster.load(tmp_path / "global.safetensors")
+    pd.testing.assert_frame_equal(loaded.predict(level=[80, 95]), fitted.predict(level=[80, 95]))
+
+
+def test_same_seed_same_forecast(fitted, panel):
+    again = Forecaster(horizon=6, seed=0, **FAST).fit(long_format(panel))
+    pd.testing.assert_frame_equal(again.predict(), fitted.predict())
+
+
+def test_covariate_columns_of_a_long_frame(panel):
+    frame = long_format(panel)
+    frame["temp"] = np.cos(np.arange(len(frame)))
+    fc = Forecaster(horizon=3, seed=0, **FAST).fit(frame, covariates=["temp"])
+    assert fc.strategy_ == "direct" and len(fc.predict()) == 9
+
+
+@pytest.mark.parametrize("make,match", [
+    (lambda p: {"a": p["north"], "b": p["north"].asfreq("D").interpolate()}, "same frequency"),
+    (lambda p: {"a": p["north"], "b": p["north"].iloc[:12]}, "series 'b'.*needs at least"),
+    (lambda p: {}, "at least one series"),
+])
+def test_refusals(panel, make, match):
+    with pytest.raises(ValueError, match=match):
+        Forecaster(horizon=6, **FAST).fit(make(panel))
+
+
+def test_refuses_bad_covariates_and_panel_backtest(panel):
+    with pytest.raises(TypeError, match="covariates"):
+        Forecaster(horizon=3).fit(long_format(panel), covariates="temp")
+    with pytest.raises(ValueError, match="backtest takes one series"):
+        Forecaster(horizon=3).backtest(long_format(panel))
