@@ -70,11 +70,14 @@ def _levels(text: str) -> list[float]:
 @click.option("--season-length", default="auto", show_default=True, help="Season length or 'auto'.")
 @click.option("--fill", type=click.Choice(["ffill", "interpolate"]), default=None, help="Fill missing values.")
 @click.option("--freq", default=None, help="Frequency to use instead of the inferred one (e.g. B, MS).")
+@click.option("--backend", type=click.Choice(["numpy", "torch"]), default="numpy", show_default=True,
+              help="Where the networks train: the NumPy engine or PyTorch.")
+@click.option("--device", default=None, help="torch backend: cpu, cuda, cuda:1, ... (default: cuda if available).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for every random choice.")
 @click.option("--json", "as_json", is_flag=True, help="Print metrics and forecast as JSON.")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 def forecast(source, target, date, covariates, horizon, out_dir, folds, level, cell, season_length,
-             fill, freq, seed, as_json, quiet):
+             fill, freq, backend, device, seed, as_json, quiet):
     """Forecast a series: backtest the RNN against baselines, fit on all data, forecast.
 
     FILE is a CSV or Parquet file, or dataset:NAME for a bundled dataset. The table compares
@@ -93,12 +96,16 @@ def forecast(source, target, date, covariates, horizon, out_dir, folds, level, c
             season_length = int(season_length)
         except ValueError:
             raise InputError(f"--season-length: expected 'auto' or an integer, got {season_length!r}") from None
+    from rnnkit.forecast._training import get_backend
+
+    get_backend(backend, device)  # a missing torch or a bad device is bad input: refuse before work
     series, name = _load(source, target, date, covariates, fill, freq)
     from rnnkit.data import check_length
 
     check_length(series, window=2, horizon=horizon * (folds + 1))
     result = run_workbench(series, horizon, folds=folds, levels=levels, out_dir=out_dir,
-                           forecaster_kwargs=dict(cell=cell, seed=seed, season_length=season_length),
+                           forecaster_kwargs=dict(cell=cell, seed=seed, season_length=season_length,
+                                                  backend=backend, device=device),
                            progress=not quiet, title=name)
     if as_json:
         click.echo(json.dumps({"metrics": json.loads(result.metrics.to_json(orient="index")),

@@ -53,6 +53,8 @@ def test_forecast_json_on_a_bundled_dataset(capsys):
     (["forecast", "dataset:nile", "-h", "40"], "needs at least"),
     (["forecast", "dataset:unknown", "-h", "3"], "unknown dataset"),
     (["forecast", "dataset:nile"], "--horizon"),
+    (["forecast", "dataset:nile", "-h", "3", "--device", "cuda"], "device"),
+    (["forecast", "dataset:nile", "-h", "3", "--backend", "jax"], "--backend"),
 ])
 def test_bad_input_exits_2_with_one_line_and_no_files(tmp_path, capsys, argv, needle):
     code, out, err = run(argv + ["-o", str(tmp_path / "out")], capsys)
