@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from rnnkit.data import TimeSeries, load_panel
+from rnnkit.data import load_panel
 from rnnkit.forecast._inputs import as_series
 
 ID, DATE = "unique_id", "ds"
@@ -58,9 +58,3 @@ def long_frame(frames: dict) -> pd.DataFrame:
         parts.append(part)
     return pd.concat(parts, ignore_index=True)
 
-
-def series_of(panel: dict, key) -> TimeSeries:
-    try:
-        return panel[key]
-    except KeyError:
-        raise ValueError(f"unique_id: no series {key!r} in the fitted panel") from None
