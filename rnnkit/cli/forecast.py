@@ -120,4 +120,4 @@ def forecast(source, target, date, covariates, horizon, out_dir, folds, level, c
     click.echo(result.forecast.to_string(float_format=lambda v: f"{v:.3f}"))
     if out_dir:
         click.echo(f"\nwrote {out_dir}/: forecast.csv metrics.json model.safetensors forecast.png "
-                   "backtest.png training.png report.html", err=True)
+                   "backtest.png training.png memory.png report.html", err=True)

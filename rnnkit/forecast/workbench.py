@@ -25,7 +25,7 @@ from rnnkit.forecast.baselines import BASELINES, make_model
 from rnnkit.forecast.forecaster import Forecaster
 
 OUTPUT_FILES = ("forecast.csv", "metrics.json", "model.safetensors", "forecast.png",
-                "backtest.png", "training.png", "report.html")
+                "backtest.png", "training.png", "memory.png", "report.html")
 
 
 @dataclass
@@ -109,6 +109,7 @@ def _write_outputs(out_dir: Path, result: WorkbenchResult, series: TimeSeries, s
                         stage / "forecast.png")
         backtest_figure(step_errors, stage / "backtest.png")
         training_figure(result.model.training_, stage / "training.png")
+        horizons = _memory_figure(result.model, series, stage / "memory.png")
         best = result.metrics.index[0]
         html_report(stage / "report.html", f"rnnkit forecast: {title}", [
             ("Summary", f"{len(series)} points, frequency {series.freq or 'integer steps'}, horizon "
@@ -118,12 +119,29 @@ def _write_outputs(out_dir: Path, result: WorkbenchResult, series: TimeSeries, s
             ("Forecast table", result.forecast),
             ("Backtest errors by step ahead", stage / "backtest.png"),
             ("Training of the final model's first phase", stage / "training.png"),
+            ("Memory: how far back each network looks (docs/diagnostics.md)", stage / "memory.png"),
+            ("Memory horizon", f"Mean |d forecast / d input| by lag on the latest windows. Memory horizon "
+                               f"(last lag with at least 1% of the peak sensitivity), per network: "
+                               f"{', '.join(map(str, horizons))} steps, with a window of "
+                               f"{result.model.training_['window']}."),
         ])
         out_dir.mkdir(parents=True, exist_ok=True)
         for name in OUTPUT_FILES:
             os.replace(stage / name, out_dir / name)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+
+
+def _memory_figure(model: Forecaster, series: TimeSeries, path, batch: int = 256) -> list[int]:
+    """Mean |dy_T/dx_{T-k}| by lag k for each network, on the series' latest ``batch`` windows;
+    returns each network's memory horizon."""
+    from rnnkit.diagnostics import memory_horizon
+    from rnnkit.diagnostics.figures import memory_figure
+
+    x = model.normaliser_.inputs(np.asarray(series.values), series.covariates)[-batch:]
+    memories = [memory_horizon(net, x) for net in model.nets_]
+    memory_figure(memories, path, title="Memory of the forecaster: sensitivity of the forecast to past inputs")
+    return [m.horizon for m in memories]
 
 
 def _bar(enabled: bool, total: int, desc: str):

@@ -8,7 +8,7 @@ import pytest
 from rnnkit.cli import main
 
 FILES = {"forecast.csv", "metrics.json", "model.safetensors", "forecast.png", "backtest.png",
-         "training.png", "report.html"}
+         "training.png", "memory.png", "report.html"}
 
 
 def run(argv, capsys):
@@ -34,7 +34,7 @@ def test_forecast_a_csv_end_to_end(tmp_path, capsys):
     assert written.iloc[0, 0] == "2021-09-01"
     metrics = json.loads((out_dir / "metrics.json").read_text())
     assert metrics["horizon"] == 6 and "rnnkit" in metrics["metrics"]
-    assert (out_dir / "report.html").read_text().count("data:image/png;base64") == 3
+    assert (out_dir / "report.html").read_text().count("data:image/png;base64") == 4
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging left
 
 
