@@ -58,10 +58,14 @@ def _report_lines(prefix: str, report: dict) -> list[str]:
 @click.option("--eval-interval", type=click.IntRange(min=1), default=200, show_default=True,
               help="Steps between validation evaluations.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for the initial weights.")
+@click.option("--backend", type=click.Choice(["numpy", "torch"]), default="numpy", show_default=True,
+              help="Who computes: the NumPy engine or PyTorch (pip install 'rnnkit[torch]').")
+@click.option("--device", default=None, help="torch only: cpu, cuda, cuda:1 [default: cuda if available].")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the training summary as JSON.")
 def train_cmd(file, output, cell, hidden_size, num_layers, embedding_dim, dropout, seq_len,
-              batch_size, steps, minutes, lr, clip, val_fraction, eval_interval, seed, quiet, as_json):
+              batch_size, steps, minutes, lr, clip, val_fraction, eval_interval, seed, backend, device,
+              quiet, as_json):
     """Train a character model on the UTF-8 text FILE and save it to -o MODEL.
 
     Stateful truncated BPTT on parallel streams with Adam and gradient clipping; the last
@@ -71,6 +75,7 @@ def train_cmd(file, output, cell, hidden_size, num_layers, embedding_dim, dropou
     \b
     Example:
       rnnkit text train input.txt -o model.safetensors --cell lstm --minutes 2
+      rnnkit text train input.txt -o model.safetensors --backend torch --device cuda
     """
     from rnnkit.text import ModelConfig, TrainConfig, read_text, save, train
 
@@ -81,7 +86,7 @@ def train_cmd(file, output, cell, hidden_size, num_layers, embedding_dim, dropou
                          seconds=None if minutes is None else minutes * 60.0, lr=lr, clip_norm=clip,
                          val_fraction=val_fraction, eval_interval=eval_interval, seed=seed)
     try:
-        result = train(source, model_config, config, progress=not quiet)
+        result = train(source, model_config, config, progress=not quiet, backend=backend, device=device)
     except KeyboardInterrupt:
         raise click.Abort() from None  # exit 1, "interrupted"; no model file is written
     save(result.model, output, train_config=config.to_dict())
@@ -129,8 +134,11 @@ def sample_cmd(model, prime, length, temperature, top_k, seed):
 @text.command("eval")
 @click.argument("model", type=click.Path(dir_okay=False))
 @click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--backend", type=click.Choice(["numpy", "torch"]), default="numpy", show_default=True,
+              help="Who computes: the NumPy engine or PyTorch (pip install 'rnnkit[torch]').")
+@click.option("--device", default=None, help="torch only: cpu, cuda, cuda:1 [default: cuda if available].")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def eval_cmd(model, file, as_json):
+def eval_cmd(model, file, backend, device, as_json):
     """Loss of MODEL on the UTF-8 text FILE: nats and bits per character, perplexity.
 
     Every character of FILE but the first is predicted from all before it (the state is
@@ -143,7 +151,15 @@ def eval_cmd(model, file, as_json):
     from rnnkit.text import evaluate, load, read_text
 
     lm = load(model)
-    report = evaluate(lm, read_text(file)).to_dict()
+    text = read_text(file)
+    if backend == "torch":
+        from rnnkit.torch.text import evaluate as evaluate_on_torch
+
+        report = evaluate_on_torch(lm, text, device=device).to_dict()
+    elif device not in (None, "cpu"):
+        raise InputError(f"--device: the numpy backend runs on cpu only, got {device!r}; add --backend torch")
+    else:
+        report = evaluate(lm, text).to_dict()
     if as_json:
         click.echo(json.dumps(report, indent=2))
         return

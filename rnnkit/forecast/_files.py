@@ -45,9 +45,7 @@ def save_forecaster(model, path) -> None:
 def load_forecaster(cls, path, backend=None, device=None):
     tensors, meta = io.load_model(path, kind="forecaster")
     try:
-        config = dict(meta["config"])
-        if backend is not None:
-            config["backend"], config["device"] = backend, device
+        config = dict(meta["config"], backend=backend, device=device)
         model = cls(**config)
         data = meta["data"]
         many = {}

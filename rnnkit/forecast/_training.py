@@ -13,9 +13,7 @@ import time
 import numpy as np
 
 from rnnkit import nn
-
-
-BACKENDS = ("numpy", "torch")
+from rnnkit._backend import check_backend
 
 
 def build_network(cell: str, n_inputs: int, hidden_size: int, num_layers: int, n_outputs: int,
@@ -44,16 +42,12 @@ class NumpyBackend:
 def get_backend(name: str, device: str | None = None):
     """The backend called ``name`` ("numpy" or "torch") on ``device`` (torch only: "cpu",
     "cuda", "cuda:1", ...; None picks cuda when available)."""
-    if name == "numpy":
-        if device not in (None, "cpu"):
-            raise ValueError(f"device: the numpy backend runs on 'cpu' only, got {device!r}; "
-                             "use backend='torch' for other devices")
-        return NumpyBackend()
+    check_backend(name, device)
     if name == "torch":
         from rnnkit.torch.forecast import TorchBackend
 
         return TorchBackend(device)
-    raise ValueError(f"backend: expected one of {BACKENDS}, got {name!r}")
+    return NumpyBackend()
 
 
 def predict_batches(net: nn.Module, x: np.ndarray, batch_size: int = 1024) -> np.ndarray:

@@ -234,7 +234,7 @@ class Forecaster(BaseForecaster):
         held = [_HeldOut(s, w, h, k, self._held_out(len(s), w, S)) for s in many]
         x_tr, y_tr = self._stack([(p.x, p.y) for p in held])
         x_val, y_val = self._stack([(p.x_val, p.y_val) for p in held])
-        bar = _progress(self.progress, self.n_models * self.max_steps * (2 if self.refit else 1))
+        bar = _progress(self.progress and self._main_process(), self.n_models * self.max_steps * (2 if self.refit else 1))
         tick = (lambda: bar.update(1)) if bar else None
         nets, summaries = self._train_ensemble(x_tr, y_tr, 1000, tick, x_val=x_val, y_val=y_val)
         self.nets_ = nets
@@ -339,16 +339,27 @@ class Forecaster(BaseForecaster):
     # --- files ---------------------------------------------------------------------------------
     def save(self, path) -> None:
         """Write the fitted forecaster to one safetensors file (weights, normalisers, history,
-        calibration), readable by :meth:`load` on either backend."""
+        calibration), readable by :meth:`load` on either backend.
+
+        Under ``torchrun`` (torch backend, several processes) only rank 0 writes: every rank
+        holds the same weights, and one writer never races another for the file."""
         self._check_fitted()
-        save_forecaster(self, path)
+        if self._main_process():
+            save_forecaster(self, path)
+
+    def _main_process(self) -> bool:
+        if self.backend != "torch":
+            return True
+        from rnnkit.torch.distributed import is_main
+
+        return is_main()
 
     @classmethod
-    def load(cls, path, backend: str | None = None, device: str | None = None) -> Forecaster:
+    def load(cls, path, backend: str = "numpy", device: str | None = None) -> Forecaster:
         """Read a forecaster written by :meth:`save`; predicts exactly as before saving.
 
-        ``backend``/``device`` override the ones it was trained with (a model trained on one
-        backend predicts on the other)."""
+        A file holds the model, not where it ran: it loads on ``backend`` ("numpy" by default,
+        or "torch" on ``device``) whichever backend trained it."""
         return load_forecaster(cls, path, backend, device)
 
 

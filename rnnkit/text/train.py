@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, field, fields
 import numpy as np
 
 from rnnkit import nn
+from rnnkit._backend import check_backend
 from rnnkit.text.data import Streams, check_text, split_train_val
 from rnnkit.text.evaluate import LossReport, evaluate_ids
 from rnnkit.text.model import CharLM, ModelConfig
@@ -135,7 +136,8 @@ class TrainResult:
 
 
 def train(text: str, model_config: ModelConfig | None = None, config: TrainConfig | None = None,
-          *, model: CharLM | None = None, progress: bool = False) -> TrainResult:
+          *, model: CharLM | None = None, progress: bool = False, backend: str = "numpy",
+          device=None) -> TrainResult:
     """Train a character model on ``text``.
 
     Parameters
@@ -151,12 +153,18 @@ def train(text: str, model_config: ModelConfig | None = None, config: TrainConfi
         Continue training this model; its vocabulary must cover the text.
     progress : bool
         Show a tqdm bar on stderr with the training and validation loss.
+    backend : {"numpy", "torch"}, default "numpy"
+        Who computes: the NumPy engine, or PyTorch (``pip install 'rnnkit[torch]'``) with the
+        same algorithm; the returned model and its file are the same kind either way.
+    device : str or None
+        torch only: "cpu", "cuda", "cuda:1"; None picks a GPU when there is one.
 
     Returns
     -------
     TrainResult
     """
     check_text(text)
+    check_backend(backend, device)
     config = config or TrainConfig()
     if model is None:
         model = CharLM(Vocab.from_text(text), model_config or ModelConfig(), seed=config.seed)
@@ -167,6 +175,10 @@ def train(text: str, model_config: ModelConfig | None = None, config: TrainConfi
     if config.eval_chars is not None:
         val_ids = val_ids[: config.eval_chars]
     streams = Streams(train_ids, config.batch_size, config.seq_len)
+    if backend == "torch":
+        from rnnkit.torch.text import TorchLoop
+
+        return TorchLoop(model, streams, val_ids, config, progress, device).run()
     return _Loop(model, streams, val_ids, config, progress).run()
 
 

@@ -1,0 +1,183 @@
+"""``rnnkit fit`` and ``rnnkit predict``: train a Forecaster on a file, save it, forecast later.
+
+``fit`` takes one series or many in long format (``unique_id``, ``ds``, ``y``: a global
+model). Launched by torchrun with ``--backend torch``, every process runs the same command,
+the process group is started from torchrun's environment, the training is data-parallel
+(DistributedDataParallel) and only rank 0 prints and writes the model file.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import os
+from pathlib import Path
+
+import click
+
+from rnnkit.cli._app import InputError, cli
+
+
+def _columns(path: Path) -> list[str]:
+    """The header of a CSV/TSV or Parquet file, read without loading the data."""
+    if path.suffix.lower() in (".parquet", ".pq"):
+        import pyarrow.parquet as pq
+
+        return list(pq.read_schema(path).names)
+    with open(path, newline="", encoding="utf-8-sig", errors="replace") as fh:
+        return next(csv.reader(fh, delimiter="\t" if path.suffix.lower() == ".tsv" else ","), [])
+
+
+def _load(data: str, id_column, date, target, covariates, fill, freq):
+    """``{id: TimeSeries}`` for a long-format file (it has the id column), else one series."""
+    from rnnkit.data import load_panel, load_series
+
+    path = Path(data)
+    if not path.is_file():
+        raise InputError(f"DATA: no such file {data!r}")
+    cov = [c.strip() for c in covariates.split(",") if c.strip()] if covariates else None
+    columns = _columns(path)
+    if (id_column or "unique_id") in columns:
+        if date is None and "ds" in columns:
+            date = "ds"
+        return load_panel(path, id_col=id_column or "unique_id", date=date, target=target or "y",
+                          covariates=cov, fill=fill, freq=freq)
+    if id_column is not None:
+        raise InputError(f"--id-column: no column {id_column!r} in {path.name} "
+                         f"(columns: {', '.join(columns[:10])})")
+    if target is None:
+        if "y" not in columns:
+            raise InputError("--target: which column to forecast? (e.g. --target sales)")
+        target = "y"
+    return load_series(path, target=target, date=date, covariates=cov, fill=fill, freq=freq)
+
+
+@cli.command("fit")
+@click.argument("data", metavar="DATA")
+@click.option("--horizon", "-h", type=click.IntRange(min=1), required=True, help="Steps ahead to forecast.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="Model file to write (safetensors).")
+@click.option("--id-column", default=None,
+              help="Series id column of a long-format file [default: unique_id if present].")
+@click.option("--date", default=None, help="Date column [default: ds if present, else found].")
+@click.option("--target", default=None, help="Column to forecast [default: y].")
+@click.option("--covariates", default=None, help="Comma-separated extra input columns.")
+@click.option("--fill", type=click.Choice(["ffill", "interpolate"]), default=None, help="Fill missing values.")
+@click.option("--freq", default=None, help="Frequency to use instead of the inferred one (e.g. D, MS).")
+@click.option("--cell", type=click.Choice(["gru", "lstm", "rnn"]), default="gru", show_default=True)
+@click.option("--hidden-size", type=click.IntRange(min=1), default=32, show_default=True)
+@click.option("--num-layers", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--window", default="auto", show_default=True, help="Past steps the network reads, or 'auto'.")
+@click.option("--n-models", type=click.IntRange(min=1), default=3, show_default=True,
+              help="Networks in the ensemble.")
+@click.option("--max-steps", type=click.IntRange(min=1), default=500, show_default=True,
+              help="Training budget in minibatch steps (early stopping may end sooner).")
+@click.option("--batch-size", type=click.IntRange(min=1), default=64, show_default=True,
+              help="Global minibatch size (split over the processes under torchrun).")
+@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=3e-3, show_default=True)
+@click.option("--backend", type=click.Choice(["numpy", "torch"]), default="numpy", show_default=True,
+              help="Who trains: the NumPy engine or PyTorch (pip install 'rnnkit[torch]').")
+@click.option("--device", default=None, help="torch only: cpu, cuda, cuda:1 [default: cuda if available].")
+@click.option("--dtype", type=click.Choice(["float32", "float64"]), default="float32", show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed for every random choice.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--json", "as_json", is_flag=True, help="Print the training summary as JSON.")
+def fit_cmd(data, horizon, output, id_column, date, target, covariates, fill, freq, cell,
+            hidden_size, num_layers, window, n_models, max_steps, batch_size, lr, backend, device,
+            dtype, seed, quiet, as_json):
+    """Fit a Forecaster to DATA (CSV, TSV or Parquet) and save it to -o MODEL.
+
+    DATA in long format (columns unique_id, ds, y) gives one global model over every series;
+    otherwise DATA is one series. Under torchrun with --backend torch the processes train one
+    model together (DistributedDataParallel: gloo on CPU, nccl on GPUs; docs/distributed.md)
+    and rank 0 alone writes the file.
+
+    \b
+    Examples:
+      rnnkit fit panel.csv --horizon 14 -o model.safetensors
+      torchrun --nproc_per_node 2 -m rnnkit fit panel.csv -h 14 --backend torch --device cpu -o model.safetensors
+      rnnkit predict model.safetensors --level 80 --level 95 -o forecast.csv
+    """
+    from rnnkit.forecast import Forecaster
+    from rnnkit.torch import distributed
+
+    if window != "auto":
+        try:
+            window = int(window)
+        except ValueError:
+            raise InputError(f"--window: expected 'auto' or an integer, got {window!r}") from None
+    if distributed.launched_by_torchrun() and int(os.environ["WORLD_SIZE"]) > 1 \
+            and backend != "torch":
+        raise InputError("--backend: several processes under torchrun train together only "
+                         "with --backend torch")
+    y = _load(data, id_column, date, target, covariates, fill, freq)
+    model = Forecaster(horizon=horizon, cell=cell, window=window, hidden_size=hidden_size,
+                       num_layers=num_layers, n_models=n_models, max_steps=max_steps,
+                       batch_size=batch_size, lr=lr, backend=backend, device=device, dtype=dtype,
+                       seed=seed)
+    with distributed.process_group(device if backend == "torch" else None):
+        main, processes = distributed.is_main(), distributed.world_size()
+        model.progress = not quiet and main
+        model.fit(y)
+        model.progress = False  # not a setting to keep in the file
+        if main:
+            model.save(output)
+        distributed.barrier()  # the file exists when any process returns
+    if not main:
+        return
+    series = len(y) if isinstance(y, dict) else 1
+    summary = {"model": output, "series": series, "backend": backend, "processes": processes,
+               **model.training_}
+    if as_json:
+        click.echo(json.dumps(summary, indent=2))
+        return
+    t = model.training_
+    click.echo(f"saved {output}: {cell} {num_layers}x{hidden_size}, {n_models} model(s), "
+               f"{series} series, horizon {horizon}")
+    click.echo(f"{t['examples']} training examples, window {t['window']}, strategy {t['strategy']}, "
+               f"{t['best_step']} steps chosen by early stopping")
+
+
+def _levels(values) -> list:
+    for v in values:
+        if not 0 < v < 100:
+            raise InputError(f"--level: expected a number in (0, 100), got {v:g}")
+    return [int(v) if float(v).is_integer() else v for v in values]
+
+
+@cli.command("predict")
+@click.argument("model_file", metavar="MODEL", type=click.Path(dir_okay=False))
+@click.option("--horizon", "-h", type=click.IntRange(min=1), default=None,
+              help="Steps ahead [default: the fitted horizon].")
+@click.option("--level", type=float, multiple=True,
+              help="Interval level in percent; repeat for several (--level 80 --level 95).")
+@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
+              help="Write the forecast as CSV here instead of printing it.")
+@click.option("--backend", type=click.Choice(["numpy", "torch"]), default="numpy", show_default=True,
+              help="Who computes (the forecasts are the same on either).")
+@click.option("--device", default=None, help="torch only: cpu, cuda, cuda:1.")
+@click.option("--json", "as_json", is_flag=True, help="Print the forecast as JSON.")
+def predict_cmd(model_file, horizon, level, output, backend, device, as_json):
+    """Forecast with a model saved by `rnnkit fit` (or `rnnkit forecast -o`).
+
+    One series: rows indexed by the future time stamps. A global model: long format,
+    columns unique_id, ds, forecast (and lo_L, hi_L per level).
+
+    \b
+    Example:
+      rnnkit predict model.safetensors --level 80 --level 95 -o forecast.csv
+    """
+    from rnnkit import io
+    from rnnkit.forecast import Forecaster
+
+    levels = _levels(level) or None
+    model = Forecaster.load(model_file, backend=backend, device=device)
+    frame = model.predict(horizon, level=levels)
+    panel = hasattr(model, "panel_")
+    if output:
+        io.write_text(output, frame.to_csv(index=not panel))
+        click.echo(f"wrote {output}: {len(frame)} rows", err=True)
+        return
+    if as_json:
+        click.echo(frame.to_json(orient="records" if panel else "split", date_format="iso", indent=2))
+        return
+    click.echo(frame.to_string(index=not panel, float_format=lambda v: f"{v:.3f}"))

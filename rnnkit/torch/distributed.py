@@ -1,0 +1,142 @@
+"""Several processes, one model: torchrun's environment, the process group, rank 0.
+
+``torchrun`` (``python -m torch.distributed.run``) starts one process per worker and sets
+``RANK``, ``WORLD_SIZE``, ``LOCAL_RANK``, ``MASTER_ADDR`` and ``MASTER_PORT`` in each;
+:func:`init` reads them and joins the process group: gloo on CPU, nccl on CUDA GPUs. While a
+group of more than one process is up, :class:`rnnkit.torch.forecast.TorchBackend` trains with
+DistributedDataParallel, each rank on its slice of every global minibatch (:func:`shard`).
+Files are written by rank 0 only (:func:`is_main`).
+
+Nothing here imports torch until a group is actually started, so :func:`is_main` and
+:func:`launched_by_torchrun` cost nothing in a plain single-process run without torch.
+
+>>> from rnnkit.torch import distributed as dist
+>>> with dist.process_group():                  # doctest: +SKIP
+...     model = Forecaster(backend="torch").fit(panel)
+...     if dist.is_main():
+...         model.save("model.safetensors")
+"""
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import contextmanager
+from datetime import timedelta
+
+_TORCHRUN_VARS = ("RANK", "WORLD_SIZE", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT")
+
+
+def launched_by_torchrun() -> bool:
+    """True in a process started by torchrun (its environment variables are all set)."""
+    return all(v in os.environ for v in _TORCHRUN_VARS)
+
+
+def _dist():
+    """``torch.distributed`` if torch is already imported, else None (then no group exists)."""
+    if sys.modules.get("torch") is None:
+        return None
+    import torch.distributed as dist
+
+    return dist if dist.is_available() else None
+
+
+def is_initialized() -> bool:
+    """True while a process group is up."""
+    dist = _dist()
+    return bool(dist is not None and dist.is_initialized())
+
+
+def rank() -> int:
+    """This process's rank in the group (0 without a group)."""
+    return _dist().get_rank() if is_initialized() else 0
+
+
+def world_size() -> int:
+    """Processes in the group (1 without a group)."""
+    return _dist().get_world_size() if is_initialized() else 1
+
+
+def local_rank() -> int:
+    """This process's rank on its machine (torchrun's ``LOCAL_RANK``; 0 without torchrun):
+    the GPU it uses."""
+    return int(os.environ.get("LOCAL_RANK", "0"))
+
+
+def is_main() -> bool:
+    """True on rank 0, or without a process group: the one process that writes files and
+    prints results."""
+    return rank() == 0
+
+
+def init(device=None, timeout_seconds: float = 1800.0) -> str:
+    """Join the process group described by torchrun's environment.
+
+    Parameters
+    ----------
+    device : str or None
+        "cpu" uses gloo; "cuda" (or None with a GPU available) uses nccl, one GPU per process
+        (``cuda:$LOCAL_RANK``).
+    timeout_seconds : float
+        How long collective operations wait for the other ranks before failing.
+
+    Returns
+    -------
+    str
+        The communication backend, "gloo" or "nccl".
+
+    Raises
+    ------
+    ValueError
+        Outside torchrun (the environment variables are missing), or for a bad device.
+    """
+    missing = [v for v in _TORCHRUN_VARS if v not in os.environ]
+    if missing:
+        raise ValueError(f"distributed: not started by torchrun (missing {', '.join(missing)}); "
+                         "launch with `torchrun --nproc_per_node N ...`")
+    from rnnkit.torch.modules import resolve_device, torch
+
+    dev = resolve_device(device)
+    backend = "nccl" if dev.type == "cuda" else "gloo"
+    if is_initialized():
+        return _dist().get_backend()
+    if dev.type == "cuda":
+        torch.cuda.set_device(dev)  # nccl needs each process bound to its own GPU first
+    torch.distributed.init_process_group(backend=backend, timeout=timedelta(seconds=timeout_seconds))
+    return backend
+
+
+def teardown() -> None:
+    """Leave the process group (nothing to do without one)."""
+    if is_initialized():
+        _dist().destroy_process_group()
+
+
+@contextmanager
+def process_group(device=None):
+    """Inside the block: in a group when launched by torchrun, a single process otherwise.
+    The group is left on the way out, even after an error."""
+    started = launched_by_torchrun() and not is_initialized()
+    if started:
+        init(device)
+    try:
+        yield
+    finally:
+        if started:
+            teardown()
+
+
+def barrier() -> None:
+    """Wait for every rank (nothing to do without a group)."""
+    if is_initialized():
+        _dist().barrier()
+
+
+def shard(n: int, rank: int, world: int) -> slice:
+    """This rank's contiguous part of ``n`` items split over ``world`` ranks.
+
+    The first ``n % world`` ranks take one item more, so sizes differ by at most one and the
+    parts cover ``range(n)`` in order. The same on every rank: no communication needed.
+    """
+    base, extra = divmod(n, world)
+    start = rank * base + min(rank, extra)
+    return slice(start, start + base + (rank < extra))

@@ -1,0 +1,71 @@
+"""`rnnkit fit` and `rnnkit predict` end to end (numpy backend; torch and torchrun are in
+tests/torch): a global model from a long-format file, one series, and the refusals (exit 2,
+one line)."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from rnnkit.cli import main
+
+SMALL = ["--n-models", "1", "--max-steps", "20", "--hidden-size", "6", "--quiet"]
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    d = tmp_path_factory.mktemp("fit")
+    t = np.arange(50)
+    rng = np.random.default_rng(0)
+    frames = [pd.DataFrame({"unique_id": key, "ds": pd.date_range("2023-01-01", periods=50, freq="D"),
+                            "y": level + 0.2 * t + 5 * np.sin(2 * np.pi * t / 7) + rng.normal(0, 0.5, 50)})
+              for key, level in (("a", 10), ("b", 300))]
+    pd.concat(frames).to_csv(d / "panel.csv", index=False)
+    frames[0].drop(columns="unique_id").rename(columns={"y": "sales", "ds": "day"}).to_csv(d / "one.csv", index=False)
+    return d
+
+
+def test_fit_a_panel_then_predict_long_format(files, tmp_path, capsys):
+    model = tmp_path / "m.safetensors"
+    code, out, err = run(capsys, "fit", files / "panel.csv", "-h", "4", "-o", model, *SMALL)
+    assert code == 0, err
+    assert "2 series" in out and model.exists()
+    code, out, err = run(capsys, "predict", model, "--level", "80", "-o", tmp_path / "f.csv")
+    assert code == 0, err
+    forecast = pd.read_csv(tmp_path / "f.csv")
+    assert list(forecast.columns) == ["unique_id", "ds", "forecast", "lo_80", "hi_80"]
+    assert forecast.unique_id.tolist() == ["a"] * 4 + ["b"] * 4 and forecast.ds.iloc[0] == "2023-02-20"
+    code, out, _ = run(capsys, "predict", model, "-h", "2")
+    assert code == 0 and out.count("\n") == 5  # header + 2 steps x 2 series
+
+
+def test_fit_one_series_with_named_columns(files, tmp_path, capsys):
+    model = tmp_path / "m.safetensors"
+    code, out, err = run(capsys, "fit", files / "one.csv", "--target", "sales", "-h", "3", "-o", model,
+                         *SMALL, "--json")
+    assert code == 0, err
+    assert '"series": 1' in out
+    code, out, err = run(capsys, "predict", model, "--level", "50", "--level", "80")
+    assert code == 0 and "lo_50" in out and "hi_80" in out and "2023-02-20" in out
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["fit", "missing.csv", "-h", "2", "-o", "m.safetensors"], "DATA: no such file"),
+    (["fit", "{one}", "-h", "2", "-o", "m.safetensors"], "--target: which column"),
+    (["fit", "{one}", "--id-column", "store", "-h", "2", "-o", "m.safetensors"], "--id-column: no column 'store'"),
+    (["fit", "{panel}", "-h", "2", "--window", "wide", "-o", "m.safetensors"], "--window: expected 'auto'"),
+    (["fit", "{panel}", "-h", "2", "--device", "cuda", "-o", "m.safetensors"], "numpy backend runs on 'cpu'"),
+    (["predict", "{panel}", "--level", "150"], "--level: expected a number in (0, 100)"),
+    (["predict", "{panel}"], "not a readable safetensors file"),
+])
+def test_refusals_are_one_line_and_exit_2(files, tmp_path, capsys, monkeypatch, argv, message):
+    monkeypatch.chdir(tmp_path)
+    argv = [a.format(one=files / "one.csv", panel=files / "panel.csv") for a in argv]
+    code, _, err = run(capsys, *argv)
+    assert code == 2 and err.startswith("rnnkit: error: ") and err.count("\n") == 1, err
+    assert message in err
+    assert not (tmp_path / "m.safetensors").exists()
