@@ -10,6 +10,8 @@ exchangeable. With too few origins for a level, the largest error is used and a 
 from __future__ import annotations
 
 import math
+import os
+import sys
 import warnings
 
 import numpy as np
@@ -162,7 +164,7 @@ def conformal_halfwidth(errors: np.ndarray, level: float, h: int) -> np.ndarray:
     rank = math.ceil((n + 1) * level / 100.0)
     if rank > n:
         warnings.warn(f"only {n} calibration origins: the {level}% interval uses the largest "
-                      "error and may be too narrow", stacklevel=6)
+                      "error and may be too narrow", stacklevel=_caller_outside_rnnkit())
         rank = n
     q = np.sort(errors, axis=0)[rank - 1]
     # Steps beyond the calibrated horizon reuse the last step's width, grown like a random walk.
@@ -170,6 +172,16 @@ def conformal_halfwidth(errors: np.ndarray, level: float, h: int) -> np.ndarray:
         extra = q[-1] * np.sqrt(np.arange(len(q) + 1, h + 1) / len(q))
         q = np.concatenate([q, extra])
     return q[:h]
+
+
+def _caller_outside_rnnkit() -> int:
+    """The ``stacklevel`` that makes a warning point at the user's line, however deep inside
+    rnnkit it was raised (counted from the function that calls this one)."""
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename.startswith(package):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def _levels(level) -> list[float]:

@@ -124,3 +124,9 @@ def test_refuses_a_series_too_short():
 def test_recursive_refuses_covariates(seasonal):
     with pytest.raises(ValueError, match="recursive"):
         Forecaster(horizon=3, strategy="recursive").fit(seasonal, covariates=np.ones((96, 1)))
+
+
+def test_few_origins_warning_points_at_the_callers_line(fitted):
+    with pytest.warns(UserWarning, match="calibration origins") as record:
+        fitted.predict(level=[99])
+    assert record[0].filename == __file__
