@@ -55,6 +55,23 @@ def predict_batches(net: nn.Module, x: np.ndarray, batch_size: int = 1024) -> np
     return np.concatenate([net(x[i:i + batch_size]) for i in range(0, len(x), batch_size)])
 
 
+class EarlyStopping:
+    """Keep the best validation loss seen, the step and the weights it came with, and say when
+    ``patience`` evaluations in a row have not improved on it (by more than 1e-7)."""
+
+    def __init__(self, patience: int, initial_state):
+        self.patience, self.bad = patience, 0
+        self.best_loss, self.best_step, self.best_state = np.inf, 0, initial_state
+
+    def should_stop(self, step: int, loss: float, snapshot) -> bool:
+        """Record the loss at ``step``; ``snapshot()`` copies the weights when it is the best."""
+        if loss < self.best_loss - 1e-7:
+            self.best_loss, self.best_step, self.best_state, self.bad = loss, step, snapshot(), 0
+            return False
+        self.bad += 1
+        return self.bad >= self.patience
+
+
 def train_network(net: nn.Module, x, y, *, x_val=None, y_val=None, lr: float, batch_size: int,
                   max_steps: int, eval_every: int, patience: int, clip_norm: float, seed: int,
                   fixed_steps: int | None = None, on_step=None) -> dict:
@@ -67,10 +84,9 @@ def train_network(net: nn.Module, x, y, *, x_val=None, y_val=None, lr: float, ba
     optimizer = nn.Adam(net.parameters(), lr=lr)
     loss = nn.MSELoss()
     steps = fixed_steps if fixed_steps is not None else max_steps
-    best = (np.inf, 0, net.state_dict())
+    stopper = EarlyStopping(patience, net.state_dict())
     curve, val_curve, running = [], [], []
     start = time.perf_counter()
-    bad = 0
     for step in range(1, steps + 1):
         net.train()
         idx = rng.integers(0, len(x), size=min(batch_size, len(x)))
@@ -89,13 +105,9 @@ def train_network(net: nn.Module, x, y, *, x_val=None, y_val=None, lr: float, ba
             continue
         val = float(np.mean((predict_batches(net, x_val) - y_val) ** 2))
         val_curve.append((step, val))
-        if val < best[0] - 1e-7:
-            best, bad = (val, step, net.state_dict()), 0
-        else:
-            bad += 1
-            if bad >= patience:
-                break
+        if stopper.should_stop(step, val, net.state_dict):
+            break
     if x_val is not None and fixed_steps is None:
-        net.load_state_dict(best[2])
-    return {"steps": step, "best_step": best[1] if x_val is not None else step,
+        net.load_state_dict(stopper.best_state)
+    return {"steps": step, "best_step": stopper.best_step if x_val is not None else step,
             "train_curve": curve, "val_curve": val_curve, "seconds": time.perf_counter() - start}

@@ -23,6 +23,7 @@ import time
 import numpy as np
 
 from rnnkit import nn
+from rnnkit.forecast._training import EarlyStopping
 from rnnkit.torch import distributed
 from rnnkit.torch.modules import (
     copy_to_engine,
@@ -105,10 +106,9 @@ def train_network(net: nn.Module, x, y, *, device=None, x_val=None, y_val=None, 
     steps = fixed_steps if fixed_steps is not None else max_steps
     size = min(batch_size, len(x))
     elements = size * int(np.prod(Y.shape[1:]))  # squared errors in one global batch
-    best = (np.inf, 0, _copy_state(module))
+    stopper = EarlyStopping(patience, _copy_state(module))
     curve, val_curve, running = [], [], []
     start = time.perf_counter()
-    bad = 0
     for step in range(1, steps + 1):
         module.train()
         idx = rng.integers(0, len(x), size=size)
@@ -133,16 +133,12 @@ def train_network(net: nn.Module, x, y, *, device=None, x_val=None, y_val=None, 
             continue
         val = float(np.mean((_predict(module, X_val) - y_val) ** 2))  # as the numpy backend
         val_curve.append((step, val))
-        if val < best[0] - 1e-7:
-            best, bad = (val, step, _copy_state(module)), 0
-        else:
-            bad += 1
-            if bad >= patience:
-                break
+        if stopper.should_stop(step, val, lambda: _copy_state(module)):
+            break
     if x_val is not None and fixed_steps is None:
-        module.load_state_dict(best[2])
+        module.load_state_dict(stopper.best_state)
     copy_to_engine(module, net)
-    return {"steps": step, "best_step": best[1] if x_val is not None else step,
+    return {"steps": step, "best_step": stopper.best_step if x_val is not None else step,
             "train_curve": curve, "val_curve": val_curve, "seconds": time.perf_counter() - start}
 
 
