@@ -11,6 +11,7 @@ Default pipeline (each choice measured in benchmarks/forecast_accuracy.py):
 from __future__ import annotations
 
 import math
+import os
 
 import numpy as np
 import pandas as pd
@@ -19,7 +20,7 @@ from rnnkit.data import TimeSeries
 from rnnkit.forecast._files import load_forecaster, save_forecaster
 from rnnkit.forecast._inputs import season_length_for
 from rnnkit.forecast._panel import as_panel, is_panel, long_frame
-from rnnkit.forecast._training import build_network, get_backend
+from rnnkit.forecast._training import NumpyBackend, build_network, get_backend
 from rnnkit.forecast._windows import WindowNormaliser
 from rnnkit.forecast._windows import windows as _windows
 from rnnkit.forecast.base import BaseForecaster, conformal_halfwidth, forecast_frame
@@ -62,6 +63,10 @@ class Forecaster(BaseForecaster):
         torch backend only: "cpu", "cuda", "cuda:1", ...; None takes cuda when available.
     dtype : {"float32", "float64"}
         Precision of the networks.
+    n_jobs : int or None, default -1
+        Processes that train the ensemble's networks side by side (numpy backend): -1 one per
+        network (at most twice the cores), None or 1 none. Each network trains alone from its
+        own seed, so the forecasts are the same for every value.
     seed : int
         Every random choice derives from it; the same seed gives the same forecasts.
     progress : bool
@@ -88,7 +93,7 @@ class Forecaster(BaseForecaster):
                  n_models: int = 3, max_steps: int = 500, eval_every: int = 25, patience: int = 5,
                  lr: float = 3e-3, batch_size: int = 64, clip_norm: float = 1.0, refit: bool = True,
                  backend: str = "numpy", device: str | None = None, dtype: str = "float32",
-                 seed: int = 0, progress: bool = False):
+                 n_jobs: int | None = -1, seed: int = 0, progress: bool = False):
         self.horizon = horizon
         self.season_length = season_length
         self.cell = cell
@@ -107,6 +112,7 @@ class Forecaster(BaseForecaster):
         self.backend = backend
         self.device = device
         self.dtype = dtype
+        self.n_jobs = n_jobs
         self.seed = seed
         self.progress = progress
 
@@ -114,6 +120,9 @@ class Forecaster(BaseForecaster):
     def _validate(self, series: TimeSeries) -> None:
         if self.cell not in _CELLS:
             raise ValueError(f"cell: expected one of {_CELLS}, got {self.cell!r}")
+        if self.n_jobs is not None and (isinstance(self.n_jobs, bool) or not isinstance(self.n_jobs, (int, np.integer))
+                                        or (self.n_jobs < 1 and self.n_jobs != -1)):
+            raise ValueError(f"n_jobs: expected a positive integer, -1 (every core) or None, got {self.n_jobs!r}")
         if self.dtype not in _DTYPES:
             raise ValueError(f"dtype: expected one of {_DTYPES}, got {self.dtype!r}")
         get_backend(self.backend, self.device)  # refuses an unknown backend or device now
@@ -211,18 +220,42 @@ class Forecaster(BaseForecaster):
         direct_examples = n_series * (cut - w - self.horizon + 1)
         return "direct" if direct_examples >= max(40, 3 * self.horizon) else "recursive"
 
-    def _train_ensemble(self, x, y, seed_offset: int, tick, **kwargs) -> tuple[list, list]:
-        backend = get_backend(self.backend, self.device)
-        nets, summaries = [], []
-        for i in range(self.n_models):
-            net = build_network(self.cell, x.shape[-1], self.hidden_size, self.num_layers,
-                                y.shape[1], self.seed + i, dtype=self._dtype)
-            summaries.append(backend.train(
-                net, x, y, lr=self.lr, batch_size=self.batch_size, max_steps=self.max_steps,
-                eval_every=self.eval_every, patience=self.patience, clip_norm=self.clip_norm,
-                seed=self.seed + seed_offset + i, on_step=tick, **kwargs))
-            nets.append(net)
-        return nets, summaries
+    def _train_ensemble(self, x, y, seed_offset: int, bar, **kwargs) -> tuple[list, list]:
+        """Train the ``n_models`` networks, in worker processes when ``n_jobs`` allows: each
+        network is trained alone from its own seed, so the result does not depend on it."""
+        shape = (self.cell, x.shape[-1], self.hidden_size, self.num_layers, y.shape[1])
+        settings = dict(lr=self.lr, batch_size=self.batch_size, max_steps=self.max_steps,
+                        eval_every=self.eval_every, patience=self.patience,
+                        clip_norm=self.clip_norm, **kwargs)
+        jobs = self._jobs()
+        if jobs == 1:
+            backend = get_backend(self.backend, self.device)
+            tick = (lambda: bar.update(1)) if bar else None
+            results = [_train_one(backend, shape, self._dtype, self.seed + i, x, y,
+                                  dict(settings, seed=self.seed + seed_offset + i, on_step=tick))
+                       for i in range(self.n_models)]
+        else:
+            from joblib import Parallel, delayed
+
+            tasks = (delayed(_train_one)(NumpyBackend(), shape, self._dtype, self.seed + i, x, y,
+                                         dict(settings, seed=self.seed + seed_offset + i))
+                     for i in range(self.n_models))
+            results = []
+            for net, summary in Parallel(n_jobs=jobs, return_as="generator")(tasks):
+                results.append((net, summary))
+                if bar:
+                    bar.update(summary["steps"])
+        return [r[0] for r in results], [r[1] for r in results]
+
+    def _jobs(self) -> int:
+        """Worker processes for the ensemble: 1 on the torch backend (it has its own
+        parallelism) and for a single network; else ``n_jobs``, where -1 means one per network
+        up to twice the cores (measured: 3 networks on 2 cores finish sooner all at once than
+        two then one, 17 s against 20 s for nottem)."""
+        if self.backend != "numpy" or self.n_models == 1 or self.n_jobs in (None, 1):
+            return 1
+        limit = 2 * (os.cpu_count() or 1) if self.n_jobs == -1 else self.n_jobs
+        return max(1, min(self.n_models, limit))
 
     def _fit_many(self, many: list[TimeSeries]) -> None:
         h, S = self.horizon, len(many)
@@ -235,8 +268,7 @@ class Forecaster(BaseForecaster):
         x_tr, y_tr = self._stack([(p.x, p.y) for p in held])
         x_val, y_val = self._stack([(p.x_val, p.y_val) for p in held])
         bar = _progress(self.progress and self._main_process(), self.n_models * self.max_steps * (2 if self.refit else 1))
-        tick = (lambda: bar.update(1)) if bar else None
-        nets, summaries = self._train_ensemble(x_tr, y_tr, 1000, tick, x_val=x_val, y_val=y_val)
+        nets, summaries = self._train_ensemble(x_tr, y_tr, 1000, bar, x_val=x_val, y_val=y_val)
         self.nets_ = nets
         # Calibration: the phase-one ensemble's held-out errors, in units of each series' scale
         # so that one global model pools them across series.
@@ -253,7 +285,7 @@ class Forecaster(BaseForecaster):
         if self.refit:  # Phase two: every origin, for the number of steps phase one chose.
             finals = [WindowNormaliser(w, k).fit(s.values, s.covariates) for s in many]
             x_all, y_all = self._stack([f.examples(s.values, s.covariates)[:2] for f, s in zip(finals, many)])
-            nets, summaries = self._train_ensemble(x_all, y_all, 2000, tick, fixed_steps=best)
+            nets, summaries = self._train_ensemble(x_all, y_all, 2000, bar, fixed_steps=best)
             self.normalisers_, self.nets_ = finals, nets
             self.training_["refit"] = [_summary(s) for s in summaries]
         self.normaliser_ = self.normalisers_[0]
@@ -378,6 +410,13 @@ class _HeldOut:
         self.actual = _windows(values[cut:], h)[:n_val]
         self.x_val = self.normaliser.normalise(self.past, self.cov_past)
         self.y_val = (self.actual[:, :k] - self.past[:, -1:]) / self.normaliser.scale_
+
+
+def _train_one(backend, shape: tuple, dtype, init_seed: int, x, y, settings: dict) -> tuple:
+    """Build one network from ``init_seed`` and train it; module level so that worker
+    processes can run it."""
+    net = build_network(*shape, init_seed, dtype=dtype)
+    return net, backend.train(net, x, y, **settings)
 
 
 def _summary(s: dict) -> dict:

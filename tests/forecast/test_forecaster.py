@@ -130,3 +130,17 @@ def test_few_origins_warning_points_at_the_callers_line(fitted):
     with pytest.warns(UserWarning, match="calibration origins") as record:
         fitted.predict(level=[99])
     assert record[0].filename == __file__
+
+
+def test_worker_processes_do_not_change_the_forecast(seasonal):
+    alone = Forecaster(horizon=4, seed=5, n_jobs=1, **FAST).fit(seasonal)
+    side_by_side = Forecaster(horizon=4, seed=5, n_jobs=2, **FAST).fit(seasonal)
+    pd.testing.assert_frame_equal(alone.predict(level=[80]), side_by_side.predict(level=[80]))
+    assert alone.training_ == side_by_side.training_ | {"phase1": alone.training_["phase1"],
+                                                        "refit": alone.training_["refit"]}
+
+
+@pytest.mark.parametrize("n_jobs", [0, -2, 1.5, True])
+def test_refuses_a_bad_n_jobs(seasonal, n_jobs):
+    with pytest.raises(ValueError, match="n_jobs"):
+        Forecaster(horizon=3, n_jobs=n_jobs).fit(seasonal)
