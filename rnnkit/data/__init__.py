@@ -26,17 +26,27 @@ from rnnkit.data.scalers import (
 )
 from rnnkit.data.series import check_length, load_panel, load_series
 from rnnkit.data.splits import Fold, rolling_origin_folds, train_val_test_split
+from rnnkit.data.synthetic import (
+    ADDING_BASELINE_MSE,
+    adding_problem,
+    copy_chance_loss,
+    copy_task,
+)
 from rnnkit.data.timeseries import TimeSeries
 from rnnkit.data.windows import sliding_windows
 
 __all__ = [
+    "ADDING_BASELINE_MSE",
     "DatasetInfo",
     "Fold",
     "MinMaxScaler",
     "NotFittedError",
     "StandardScaler",
     "TimeSeries",
+    "adding_problem",
     "check_length",
+    "copy_chance_loss",
+    "copy_task",
     "dataset_info",
     "list_datasets",
     "load_dataset",

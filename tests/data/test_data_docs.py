@@ -4,7 +4,8 @@ import importlib
 
 import pytest
 
-MODULES = ["rnnkit.data", "rnnkit.data.datasets", "rnnkit.data.windows", "rnnkit.data.splits"]
+MODULES = ["rnnkit.data", "rnnkit.data.datasets", "rnnkit.data.windows", "rnnkit.data.splits",
+           "rnnkit.data.synthetic"]
 
 
 @pytest.mark.parametrize("name", MODULES)
