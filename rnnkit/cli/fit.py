@@ -119,9 +119,18 @@ def fit_cmd(data, horizon, output, id_column, date, target, covariates, fill, fr
         model.progress = not quiet and main
         model.fit(y)
         model.progress = False  # not a setting to keep in the file
+        failure = None
         if main:
-            model.save(output)
-        distributed.barrier()  # the file exists when any process returns
+            try:
+                model.save(output)
+            except Exception as exc:  # re-raised below, after telling the other ranks
+                failure = exc
+        # Every rank waits for rank 0's file and learns whether it was written, so none hangs
+        # in a later collective when rank 0 has failed.
+        if not distributed.all_ok(failure is None):
+            if failure is not None:
+                raise failure
+            raise RuntimeError(f"rank 0 could not write {output}; see its error")
     if not main:
         return
     series = len(y) if isinstance(y, dict) else 1

@@ -96,9 +96,9 @@ def forecast(source, target, date, covariates, horizon, out_dir, folds, level, c
             season_length = int(season_length)
         except ValueError:
             raise InputError(f"--season-length: expected 'auto' or an integer, got {season_length!r}") from None
-    from rnnkit.forecast._training import get_backend
+    from rnnkit._backend import check_backend
 
-    get_backend(backend, device)  # a missing torch or a bad device is bad input: refuse before work
+    check_backend(backend, device)  # a missing torch or a bad device is bad input: refuse before work
     series, name = _load(source, target, date, covariates, fill, freq)
     from rnnkit.data import check_length
 

@@ -150,14 +150,15 @@ def eval_cmd(model, file, backend, device, as_json):
     """
     from rnnkit.text import evaluate, load, read_text
 
+    from rnnkit._backend import check_backend
+
+    check_backend(backend, device)
     lm = load(model)
     text = read_text(file)
     if backend == "torch":
         from rnnkit.torch.text import evaluate as evaluate_on_torch
 
         report = evaluate_on_torch(lm, text, device=device).to_dict()
-    elif device not in (None, "cpu"):
-        raise InputError(f"--device: the numpy backend runs on cpu only, got {device!r}; add --backend torch")
     else:
         report = evaluate(lm, text).to_dict()
     if as_json:

@@ -39,7 +39,7 @@ def save_forecaster(model, path) -> None:
                  "series": [_axis(key, s) for key, s in zip(panel or [None], many)]},
         "training": model.training_,
     }
-    io.save_model(path, tensors, kind="forecaster", metadata=meta)
+    io.save_model(path, tensors, kind="forecaster", metadata=_plain(meta))
 
 
 def load_forecaster(cls, path, backend=None, device=None):
@@ -77,6 +77,20 @@ def load_forecaster(cls, path, backend=None, device=None):
     else:
         model.series_ = many[None]
     return model
+
+
+def _plain(value):
+    """``value`` as JSON can hold it, all the way down: numpy scalars become Python numbers,
+    anything else unknown (a torch device) its name."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
 
 
 def _axis(key, series: TimeSeries) -> dict:

@@ -5,6 +5,7 @@ time stamp, columns ``unique_id``, ``ds`` and ``y`` (plus covariate columns).
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from rnnkit.data import load_panel
@@ -37,7 +38,7 @@ def as_panel(y, covariates=None) -> dict:
                              "(pass TimeSeries built by rnnkit.data.load_series); pass None")
         if not y:
             raise ValueError("y: expected at least one series, got an empty dict")
-        panel = {key: as_series(value) for key, value in y.items()}
+        panel = {_series_id(key): as_series(value) for key, value in y.items()}
     first = next(iter(panel.values()))
     for key, series in panel.items():
         if series.freq != first.freq:
@@ -47,6 +48,13 @@ def as_panel(y, covariates=None) -> dict:
             raise ValueError(f"y: every series needs the same covariates; series {key!r} has "
                              f"{list(series.covariate_names)}, the first has {list(first.covariate_names)}")
     return panel
+
+
+def _series_id(key):
+    """Series ids are kept in model files as JSON: a string or an integer."""
+    if isinstance(key, (bool, np.bool_)) or not isinstance(key, (str, int, np.integer)):
+        raise TypeError(f"y: series ids must be strings or integers, got {key!r} ({type(key).__name__})")
+    return int(key) if isinstance(key, np.integer) else key
 
 
 def long_frame(frames: dict) -> pd.DataFrame:

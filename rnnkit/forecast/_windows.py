@@ -45,7 +45,8 @@ class WindowNormaliser:
         return self
 
     def inputs(self, values: np.ndarray, covariates: np.ndarray | None) -> np.ndarray:
-        """Model inputs for every window of ``values``: (n_windows, window, 1 + k) float32."""
+        """Model inputs for every window of ``values``: (n_windows, window, 1 + k), float64
+        (the Forecaster casts them to its networks' dtype)."""
         w = self.window
         return self.normalise(windows(values, w), None if covariates is None else windows(covariates, w))
 
@@ -54,7 +55,7 @@ class WindowNormaliser:
         feats = [((past - past[:, -1:]) / self.scale_)[..., None]]
         if cov_past is not None:
             feats.append(self.cov_scaler_.transform(cov_past.reshape(-1, cov_past.shape[-1])).reshape(cov_past.shape))
-        return np.concatenate(feats, axis=-1).astype(np.float32)
+        return np.concatenate(feats, axis=-1)
 
     def examples(self, values: np.ndarray, covariates: np.ndarray | None):
         """(inputs, targets, levels) for every origin with a full window and horizon."""
@@ -62,7 +63,7 @@ class WindowNormaliser:
         x = self.inputs(values[:-h], None if covariates is None else covariates[:-h])
         future = windows(values[w:], h)
         levels = values[w - 1:len(values) - h]
-        y = ((future - levels[:, None]) / self.scale_).astype(np.float32)
+        y = (future - levels[:, None]) / self.scale_
         return x, y, levels
 
     def to_levels(self, outputs: np.ndarray, levels: np.ndarray) -> np.ndarray:

@@ -16,6 +16,7 @@ import os
 import numpy as np
 import pandas as pd
 
+from rnnkit._backend import check_backend
 from rnnkit.data import TimeSeries
 from rnnkit.forecast._files import load_forecaster, save_forecaster
 from rnnkit.forecast._inputs import season_length_for
@@ -123,9 +124,13 @@ class Forecaster(BaseForecaster):
         if self.n_jobs is not None and (isinstance(self.n_jobs, bool) or not isinstance(self.n_jobs, (int, np.integer))
                                         or (self.n_jobs < 1 and self.n_jobs != -1)):
             raise ValueError(f"n_jobs: expected a positive integer, -1 (every core) or None, got {self.n_jobs!r}")
+        for name in ("lr", "clip_norm"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) or not value > 0:
+                raise ValueError(f"{name}: expected a positive number, got {value!r}")
         if self.dtype not in _DTYPES:
             raise ValueError(f"dtype: expected one of {_DTYPES}, got {self.dtype!r}")
-        get_backend(self.backend, self.device)  # refuses an unknown backend or device now
+        check_backend(self.backend, self.device)  # an unknown backend or device: refused now
         if self.strategy not in _STRATEGIES:
             raise ValueError(f"strategy: expected one of {_STRATEGIES}, got {self.strategy!r}")
         if self.strategy == "recursive" and series.covariates is not None:
@@ -263,6 +268,10 @@ class Forecaster(BaseForecaster):
         w = self._window_for(n_min)
         self.strategy_ = self._resolve_strategy(n_min, w, many[0].covariates is not None, S)
         k = self._outputs
+        need = w + h + k + self._held_out(n_min, w, S) - 1  # one training example at least
+        if n_min < need:
+            raise ValueError(f"y: series has {n_min} points; strategy {self.strategy_!r} with window "
+                             f"{w} and horizon {h} needs at least {need}")
         # Phase one: each series' latest origins are held out (early stopping, calibration).
         held = [_HeldOut(s, w, h, k, self._held_out(len(s), w, S)) for s in many]
         x_tr, y_tr = self._stack([(p.x, p.y) for p in held])
@@ -277,7 +286,7 @@ class Forecaster(BaseForecaster):
         self.scaled_errors_ = np.concatenate(
             [np.abs(p.actual - f) / p.normaliser.scale_ for p, f in zip(held, forecasts)])
         self.normalisers_ = [p.normaliser for p in held]
-        best = max(int(np.mean([s["best_step"] for s in summaries])), self.eval_every)
+        best = min(max(int(np.mean([s["best_step"] for s in summaries])), self.eval_every), self.max_steps)
         self.training_ = {"strategy": self.strategy_, "window": w, "series": S,
                           "held_out": int(sum(len(p.actual) for p in held)),
                           "examples": len(x_tr), "best_step": best,
@@ -299,6 +308,14 @@ class Forecaster(BaseForecaster):
 
     def _calibration_errors(self, series) -> np.ndarray:
         return self.scaled_errors_ * self.calibration_scales_[0]
+
+    def calibration(self) -> np.ndarray:
+        """Absolute held-out errors (origins, horizon) behind the intervals. A global model
+        pools its series' errors in units of each series' scale, so it returns those
+        (``scaled_errors_``; series i's intervals are ``calibration_scales_[i]`` times them)."""
+        if hasattr(self, "panel_"):
+            return self.scaled_errors_
+        return super().calibration()
 
     # --- forecasting ---------------------------------------------------------------------------
     def _paths(self, segments: list, h: int) -> list[np.ndarray]:

@@ -125,10 +125,28 @@ def process_group(device=None):
             teardown()
 
 
-def barrier() -> None:
-    """Wait for every rank (nothing to do without a group)."""
-    if is_initialized():
-        _dist().barrier()
+def _all_reduce(value: float, op: str) -> float:
+    """``value`` reduced over every rank (``op``: "sum" or "min"); itself without a group."""
+    if not is_initialized():
+        return value
+    import torch
+
+    dist = _dist()
+    device = f"cuda:{torch.cuda.current_device()}" if dist.get_backend() == "nccl" else "cpu"
+    tensor = torch.tensor([value], dtype=torch.float64, device=device)
+    dist.all_reduce(tensor, op=dist.ReduceOp.SUM if op == "sum" else dist.ReduceOp.MIN)
+    return float(tensor.item())
+
+
+def mean_over_ranks(value: float) -> float:
+    """The mean of ``value`` over every rank, the same number on each."""
+    return _all_reduce(value, "sum") / world_size()
+
+
+def all_ok(ok: bool) -> bool:
+    """True on every rank only if ``ok`` is true on every rank: a collective, so it also waits
+    for all of them (e.g. for rank 0 to finish writing a file, and to learn whether it could)."""
+    return _all_reduce(1.0 if ok else 0.0, "min") == 1.0
 
 
 def shard(n: int, rank: int, world: int) -> slice:

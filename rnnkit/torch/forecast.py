@@ -132,6 +132,8 @@ def train_network(net: nn.Module, x, y, *, device=None, x_val=None, y_val=None, 
         if x_val is None or fixed_steps is not None:
             continue
         val = float(np.mean((_predict(module, X_val) - y_val) ** 2))  # as the numpy backend
+        if world > 1:  # one decision for every rank, even if their arithmetic differed by a bit
+            val = distributed.mean_over_ranks(val)
         val_curve.append((step, val))
         if stopper.should_stop(step, val, lambda: _copy_state(module)):
             break

@@ -144,3 +144,35 @@ def test_worker_processes_do_not_change_the_forecast(seasonal):
 def test_refuses_a_bad_n_jobs(seasonal, n_jobs):
     with pytest.raises(ValueError, match="n_jobs"):
         Forecaster(horizon=3, n_jobs=n_jobs).fit(seasonal)
+
+
+def test_numpy_typed_settings_save_and_load(seasonal, tmp_path):
+    fc = Forecaster(horizon=np.int64(3), hidden_size=np.int32(8), lr=np.float32(0.01), n_models=1,
+                    max_steps=20, eval_every=10, seed=0).fit(seasonal)
+    fc.save(tmp_path / "m.safetensors")
+    assert Forecaster.load(tmp_path / "m.safetensors").horizon == 3
+
+
+def test_refit_never_trains_past_max_steps(seasonal):
+    fc = Forecaster(horizon=3, n_models=1, max_steps=10, eval_every=25, hidden_size=4).fit(seasonal)
+    assert fc.training_["best_step"] <= 10 and fc.training_["refit"][0]["steps"] <= 10
+
+
+def test_direct_strategy_on_a_short_series_is_refused_by_length(seasonal):
+    with pytest.raises(ValueError, match="needs at least"):
+        Forecaster(horizon=12, strategy="direct", window=8).fit(seasonal[:24])
+    cov = pd.DataFrame({"temp": np.arange(30.0)}, index=seasonal.index[:30])
+    with pytest.raises(ValueError, match="needs at least"):
+        Forecaster(horizon=12).fit(seasonal[:30], covariates=cov)
+
+
+@pytest.mark.parametrize("kwargs", [dict(clip_norm=0), dict(clip_norm=None), dict(lr=-1e-3)])
+def test_refuses_bad_training_settings(seasonal, kwargs):
+    with pytest.raises(ValueError, match=next(iter(kwargs))):
+        Forecaster(horizon=3, **kwargs).fit(seasonal)
+
+
+def test_float64_networks_see_float64_inputs(seasonal):
+    fc = Forecaster(horizon=3, dtype="float64", n_models=1, max_steps=10, eval_every=5, hidden_size=4).fit(seasonal)
+    x = fc.normaliser_.inputs(seasonal.to_numpy(), None)
+    assert x.dtype == np.float64 and fc.nets_[0][0].weight_hh_l0.data.dtype == np.float64

@@ -119,3 +119,18 @@ def test_refuses_bad_covariates_and_panel_backtest(panel):
         Forecaster(horizon=3).fit(long_format(panel), covariates="temp")
     with pytest.raises(ValueError, match="backtest takes one series"):
         Forecaster(horizon=3).backtest(long_format(panel))
+
+
+def test_series_ids_are_strings_or_integers_and_survive_a_file(panel, tmp_path):
+    with pytest.raises(TypeError, match="series ids"):
+        Forecaster(horizon=3, **FAST).fit({("a", 1): panel["north"], ("b", 2): panel["east"]})
+    fc = Forecaster(horizon=3, **FAST).fit({np.int64(7): panel["north"], 8: panel["east"]})
+    fc.save(tmp_path / "ids.safetensors")
+    loaded = Forecaster.load(tmp_path / "ids.safetensors")
+    assert list(pd.unique(loaded.predict().unique_id)) == [7, 8]
+
+
+def test_calibration_of_a_global_model_is_in_scale_units(fitted):
+    errors = fitted.calibration()
+    assert errors.shape == (fitted.training_["held_out"], 6) and np.all(errors >= 0)
+    assert len(fitted.calibration_scales_) == 3
