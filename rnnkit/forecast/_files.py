@@ -4,7 +4,8 @@ Tensors: the ensemble's weights under torch names (``m0.rnn.weight_ih_l0``, ``m0
 ...), each series' history (``history.0.values``, ``history.0.covariates``) and the
 calibration errors in units of each series' scale (``calibration.scaled_errors``,
 ``calibration.scales``). Metadata (JSON): the configuration, the per-series normalisers and
-time axes, the training summary. Nothing is executed on load.
+time axes (the stamps themselves as int64 counts of the index unit, ``history.0.index``), the training
+summary. Nothing is executed on load.
 """
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ def save_forecaster(model, path) -> None:
                "calibration.scales": model.calibration_scales_}
     for i, series in enumerate(many):
         tensors[f"history.{i}.values"] = np.asarray(series.values)
+        if isinstance(series.index, pd.DatetimeIndex):  # int64 in the index's unit (UTC if tz-aware)
+            tensors[f"history.{i}.index"] = series.index.asi8.copy()
         if series.covariates is not None:
             tensors[f"history.{i}.covariates"] = np.asarray(series.covariates)
     for i, net in enumerate(model.nets_):
@@ -51,7 +54,7 @@ def load_forecaster(cls, path, backend=None, device=None):
         many = {}
         for i, axis in enumerate(data["series"]):
             many[axis["id"]] = TimeSeries(
-                index=_index(axis), values=tensors[f"history.{i}.values"],
+                index=_index(axis, tensors.get(f"history.{i}.index")), values=tensors[f"history.{i}.values"],
                 covariates=tensors.get(f"history.{i}.covariates"), target=data["target"],
                 covariate_names=tuple(data["covariates"]), freq=data["freq"])
         model.season_length_ = int(meta["season_length"])
@@ -94,14 +97,17 @@ def _plain(value):
 
 
 def _axis(key, series: TimeSeries) -> dict:
+    """What rebuilds a series' time axis besides its ``history.{i}.index`` tensor."""
     index = series.index
-    return {"id": key, "points": len(series), "index_name": index.name,
-            "index": [str(t) for t in index] if isinstance(index, pd.DatetimeIndex) else None,
-            "index_start": int(index.start) if isinstance(index, pd.RangeIndex) else None}
+    axis = {"id": key, "points": len(series), "index_name": index.name}
+    if isinstance(index, pd.RangeIndex):
+        return axis | {"kind": "range", "start": int(index.start), "step": int(index.step)}
+    return axis | {"kind": "datetime", "unit": index.unit, "tz": None if index.tz is None else str(index.tz)}
 
 
-def _index(axis: dict) -> pd.Index:
-    if axis["index"] is not None:
-        return pd.DatetimeIndex(axis["index"], name=axis["index_name"])
-    start = axis["index_start"]
-    return pd.RangeIndex(start, start + axis["points"], name=axis["index_name"])
+def _index(axis: dict, stamps) -> pd.Index:
+    if axis["kind"] == "range":
+        start, step = axis["start"], axis["step"]
+        return pd.RangeIndex(start, start + step * axis["points"], step, name=axis["index_name"])
+    index = pd.DatetimeIndex(np.asarray(stamps).astype(f"datetime64[{axis['unit']}]"), name=axis["index_name"])
+    return index if axis["tz"] is None else index.tz_localize("UTC").tz_convert(axis["tz"])

@@ -176,3 +176,16 @@ def test_float64_networks_see_float64_inputs(seasonal):
     fc = Forecaster(horizon=3, dtype="float64", n_models=1, max_steps=10, eval_every=5, hidden_size=4).fit(seasonal)
     x = fc.normaliser_.inputs(seasonal.to_numpy(), None)
     assert x.dtype == np.float64 and fc.nets_[0][0].weight_hh_l0.data.dtype == np.float64
+
+
+def test_time_zone_and_integer_steps_survive_a_file(tmp_path):
+    t = np.arange(80)
+    values = 10 + np.sin(2 * np.pi * t / 7) + 0.01 * t
+    zoned = pd.Series(values, index=pd.date_range("2021-03-01", periods=80, freq="D", tz="Europe/Paris"))
+    stepped = pd.Series(values, index=pd.RangeIndex(100, 260, 2))
+    for y in (zoned, stepped):
+        fc = Forecaster(horizon=3, n_models=1, max_steps=10, eval_every=5, hidden_size=4).fit(y)
+        fc.save(tmp_path / "m.safetensors")
+        loaded = Forecaster.load(tmp_path / "m.safetensors")
+        pd.testing.assert_index_equal(loaded.series_.index, fc.series_.index)
+        pd.testing.assert_frame_equal(loaded.predict(), fc.predict())
