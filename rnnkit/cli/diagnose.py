@@ -4,15 +4,13 @@ from __future__ import annotations
 import csv
 import io as _io
 import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import click
 import numpy as np
 
 from rnnkit.cli._app import InputError, cli
+from rnnkit.io import staged_files
 
 CELLS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 OUTPUT_FILES = ("diagnosis.csv", "diagnosis.json", "gradient_flow.png", "jacobian.png", "memory.png")
@@ -98,18 +96,11 @@ def _write(out_dir: Path, diagnosis, label: str) -> None:
     """Stage every file beside ``out_dir`` and move them in only when all are written."""
     from rnnkit.diagnostics.figures import diagnosis_figures
 
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    try:
+    with staged_files(out_dir, OUTPUT_FILES) as stage:
         (stage / "diagnosis.csv").write_text(_csv_text(diagnosis), encoding="utf-8")
         doc = {"model": label, **diagnosis.to_dict()}
         (stage / "diagnosis.json").write_text(json.dumps(doc, indent=2), encoding="utf-8")
         diagnosis_figures(diagnosis, stage)
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for name in OUTPUT_FILES:
-            os.replace(stage / name, out_dir / name)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
 
 
 @cli.command()

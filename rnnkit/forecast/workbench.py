@@ -8,9 +8,6 @@ has succeeded, so a failed or interrupted run leaves nothing half-written.
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 import time
 import warnings
 from dataclasses import dataclass
@@ -20,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from rnnkit.data import TimeSeries
+from rnnkit.io import staged_files
 from rnnkit.forecast.backtest import backtest, backtest_metrics
 from rnnkit.forecast.baselines import BASELINES, make_model
 from rnnkit.forecast.forecaster import Forecaster
@@ -91,9 +89,7 @@ def _write_outputs(out_dir: Path, result: WorkbenchResult, series: TimeSeries, s
                    folds: int, title: str) -> None:
     from rnnkit.report import backtest_figure, forecast_figure, html_report, training_figure
 
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    try:
+    with staged_files(out_dir, OUTPUT_FILES) as stage:
         result.forecast.to_csv(stage / "forecast.csv", index_label=series.index.name or "date")
         summary = {"target": series.target, "points": len(series), "freq": series.freq,
                    "horizon": result.model.horizon, "backtest_folds": folds,
@@ -125,11 +121,6 @@ def _write_outputs(out_dir: Path, result: WorkbenchResult, series: TimeSeries, s
                                f"{', '.join(map(str, horizons))} steps, with a window of "
                                f"{result.model.training_['window']}."),
         ])
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for name in OUTPUT_FILES:
-            os.replace(stage / name, out_dir / name)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
 
 
 def _memory_figure(model: Forecaster, series: TimeSeries, path, batch: int = 256) -> list[int]:
