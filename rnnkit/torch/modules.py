@@ -13,12 +13,12 @@ waste time and move torch's global RNG.
 """
 from __future__ import annotations
 
-import os
 
 import numpy as np
 
 from rnnkit import nn
 from rnnkit.torch._require import require_torch
+from rnnkit.torch.distributed import local_rank
 
 torch = require_torch()
 tnn = torch.nn
@@ -68,7 +68,7 @@ def resolve_device(device=None) -> torch.device:
             raise ValueError(f"device: {str(device)!r} requested but no CUDA GPU is available "
                              "(torch.cuda.is_available() is False); use device='cpu'")
         if dev.index is None:
-            dev = torch.device("cuda", int(os.environ.get("LOCAL_RANK", "0")))
+            dev = torch.device("cuda", local_rank())
         if dev.index >= torch.cuda.device_count():
             raise ValueError(f"device: {str(dev)!r} requested but only "
                              f"{torch.cuda.device_count()} CUDA GPU(s) are visible")
