@@ -14,7 +14,8 @@ slice (``distributed.shard``); each rank's loss is its sum of squared errors div
 global element count and multiplied by the world size, so that DDP's *average* of the ranks'
 gradients is exactly the gradient of the global batch's mean, as one process would compute it,
 also when the batch does not divide evenly. Validation runs on every rank on the whole
-validation set, so all ranks take the same early-stopping decisions.
+validation set and the loss is averaged over the ranks before the early-stopping decision, so
+all ranks take the same decisions even if their arithmetic differs in the last bit.
 """
 from __future__ import annotations
 
