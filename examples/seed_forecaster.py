@@ -15,6 +15,7 @@ import numpy as np
 
 from rnnkit import nn
 from rnnkit.data import load_dataset_series, sliding_windows
+from rnnkit.training import fit
 
 WINDOW, HIDDEN = 50, 50
 
@@ -35,7 +36,7 @@ def main(epochs: int = 15, seed: int = 0) -> dict:
 
     model = nn.Sequential(nn.LSTM(1, HIDDEN, batch_first=True, seed=seed),
                           nn.LastStep(batch_first=True), nn.Linear(HIDDEN, 1, seed=seed))
-    history = nn.fit(model, x_train, y_train, epochs=epochs, batch_size=64, lr=1e-3,
+    history = fit(model, x_train, y_train, epochs=epochs, batch_size=64, lr=1e-3,
                      clip_norm=1.0, seed=seed)
     model.eval()
     predicted = last + scale * model(x_test)[:, 0]

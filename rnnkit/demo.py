@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 JOBS = [  # dataset, covariates, horizon
@@ -18,7 +19,7 @@ JOBS = [  # dataset, covariates, horizon
 
 
 def run_demo(seed: int = 0, out_dir: str = "demo-output", text_seconds: float = 25.0,
-             echo=print) -> None:
+             echo: Callable[[str], object] = print) -> None:
     """Run every demo job, printing results to stdout and progress to stderr."""
     from rnnkit.data import dataset_info, load_dataset, load_series
     from rnnkit.forecast.workbench import run_workbench

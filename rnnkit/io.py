@@ -12,17 +12,22 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from rnnkit.nn.module import Module
 
 FORMAT_VERSION = 1
 _META_KEY = "rnnkit"
 
 
 @contextmanager
-def atomic_path(path, suffix: str = ""):
+def atomic_path(path: str | os.PathLike[str], suffix: str = "") -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it onto ``path`` only if the block succeeds,
     so an interrupted write never leaves a half file."""
     path = Path(path)
@@ -38,7 +43,7 @@ def atomic_path(path, suffix: str = ""):
 
 
 @contextmanager
-def staged_files(out_dir, names):
+def staged_files(out_dir: str | os.PathLike[str], names: Iterable[str]) -> Iterator[Path]:
     """Yield an empty staging folder beside ``out_dir``; when the block succeeds, move the
     files ``names`` from it into ``out_dir``. On failure nothing reaches ``out_dir`` and the
     staging folder is removed, so a run never leaves half of its outputs behind."""
@@ -54,13 +59,13 @@ def staged_files(out_dir, names):
         shutil.rmtree(stage, ignore_errors=True)
 
 
-def write_text(path, text: str) -> None:
+def write_text(path: str | os.PathLike[str], text: str) -> None:
     """Write a text file atomically."""
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
 
 
-def save_model(path, tensors: dict, kind: str, metadata: dict) -> None:
+def save_model(path: str | os.PathLike[str], tensors: dict, kind: str, metadata: dict) -> None:
     """Write ``tensors`` (name -> array) and JSON-able ``metadata`` to a safetensors file."""
     from safetensors.numpy import save_file
 
@@ -80,7 +85,7 @@ def _refuse_foreign(path: Path) -> None:
         raise ValueError(f"model {str(path)!r}: not an rnnkit model file (only {len(head)} bytes)")
 
 
-def load_model(path, kind: str | None = None) -> tuple[dict, dict]:
+def load_model(path: str | os.PathLike[str], kind: str | None = None) -> tuple[dict, dict]:
     """Read a model file; returns ``(tensors, metadata)``.
 
     Raises ``ValueError`` for a missing, truncated, foreign or wrong-kind file, naming the path
@@ -117,7 +122,7 @@ def load_model(path, kind: str | None = None) -> tuple[dict, dict]:
     return tensors, meta
 
 
-def prefixed_state(prefix: str, module) -> dict:
+def prefixed_state(prefix: str, module: Module) -> dict:
     """``module.state_dict()`` with names under ``prefix.``."""
     return {f"{prefix}.{k}": v for k, v in module.state_dict().items()}
 

@@ -1,10 +1,13 @@
 """The ``rnnkit`` command group and its error handling; commands live beside this file.
 
 Exit codes: 0 success, 2 bad input or usage (one line ``rnnkit: error: ...`` on stderr, no
-traceback), 1 a failure during the run.
+traceback), 1 a failure during the run. ``-h`` and ``--help`` print help on every command
+(the group's ``help_option_names`` are inherited by every subcommand, so no option may take
+``-h``: the horizon is ``-H``). Options shared by several commands are in ``_options.py``.
 """
 from __future__ import annotations
 
+import sys
 
 import click
 
@@ -29,8 +32,15 @@ def cli():
     """
 
 
+def warn(message: str) -> None:
+    """One line ``rnnkit: warning: ...`` on stderr."""
+    click.echo(f"rnnkit: warning: {message}", err=True)
+
+
 def main(argv=None) -> int:
     """Entry point: one line on stderr for a user's mistake (2) or a failure (1)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _hint_old_horizon(argv)
     try:
         cli.main(args=argv, prog_name="rnnkit", standalone_mode=False)
     except click.exceptions.Abort:
@@ -51,6 +61,18 @@ def main(argv=None) -> int:
         click.echo(f"rnnkit: error: {type(exc).__name__}: {_one_line(exc)}", err=True)
         return 1
     return 0
+
+
+def _hint_old_horizon(argv: list) -> None:
+    """``-h N`` was the horizon of forecast, fit and predict; now ``-h`` prints the help. Say so
+    when a command with ``--horizon`` gets ``-h`` followed by a number."""
+    command = cli.commands.get(argv[0]) if argv else None
+    if command is None or not any(p.name == "horizon" for p in command.params):
+        return
+    for flag, value in zip(argv, argv[1:]):
+        if flag == "-h" and str(value).isdigit():
+            warn(f"-h is help; the horizon is -H {value} (or --horizon {value})")
+            return
 
 
 def _one_line(exc: BaseException) -> str:

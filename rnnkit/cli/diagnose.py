@@ -10,23 +10,23 @@ import click
 import numpy as np
 
 from rnnkit.cli._app import InputError, cli
+from rnnkit.cli._options import deprecated_option
 from rnnkit.io import staged_files
+from rnnkit.nn.cell_table import CELL_NAMES, NONLINEARITIES
 
-CELLS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 OUTPUT_FILES = ("diagnosis.csv", "diagnosis.json", "gradient_flow.png", "jacobian.png", "memory.png")
 
 
 def _fresh(cell, nonlinearity, hidden_size, num_layers, input_size, length, batch, seed):
     """A random Sequential(cell, LastStep, Linear) and a standard normal batch (batch-first)."""
     from rnnkit import nn
+    from rnnkit.nn.cell_table import make_recurrent
+    from rnnkit.nn.seeding import derive, rng
 
-    rng = np.random.default_rng(seed)
-    seeds = rng.integers(2**63, size=2)
-    kwargs = {"nonlinearity": nonlinearity} if cell == "rnn" else {}
-    rnn = getattr(nn, CELLS[cell])(input_size, hidden_size, num_layers=num_layers, batch_first=True,
-                                   seed=int(seeds[0]), **kwargs)
-    model = nn.Sequential(rnn, nn.LastStep(batch_first=True), nn.Linear(hidden_size, 1, seed=int(seeds[1])))
-    x = rng.standard_normal((batch, length, input_size)).astype(np.float32)
+    rnn = make_recurrent(cell, input_size, hidden_size, num_layers=num_layers, batch_first=True,
+                         nonlinearity=nonlinearity, seed=derive(seed, 0))
+    model = nn.Sequential(rnn, nn.LastStep(batch_first=True), nn.Linear(hidden_size, 1, seed=derive(seed, 1)))
+    x = rng(seed, 2).standard_normal((batch, length, input_size)).astype(np.float32)
     label = f"fresh {cell}{'-' + nonlinearity if cell == 'rnn' else ''} {num_layers}x{hidden_size}"
     return model, x, None, None, label
 
@@ -43,7 +43,7 @@ def _forecaster(path, batch, net):
     if series is None:  # a global model of several series: the first one's windows
         key, series = next(iter(fc.panel_.items()))
         where = f", series {key!r}"
-    x = fc.normaliser_.inputs(np.asarray(series.values), series.covariates)[-batch:]
+    x = fc.recent_inputs(batch)
     return fc.nets_[net], x, None, None, f"forecaster {Path(path).name} (network {net}{where})"
 
 
@@ -51,9 +51,9 @@ def _charlm(path, batch, length, prime, seed):
     """The char model as Sequential(rnn, LastStep, head) on embedded ids; the loss is the
     cross-entropy of the true next character, whose logit the memory follows."""
     from rnnkit import nn
-    from rnnkit.text.files import load
+    from rnnkit.text.model import CharLM
 
-    lm = load(path)
+    lm = CharLM.load(path)
     if prime is not None:
         if len(prime) < 2:
             raise InputError(f"--prime: expected at least 2 characters, got {len(prime)}")
@@ -107,17 +107,18 @@ def _write(out_dir: Path, diagnosis, label: str) -> None:
 @click.argument("model_path", metavar="[MODEL]", required=False, type=click.Path(dir_okay=False))
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Folder for diagnosis.csv, diagnosis.json and the PNG figures.")
-@click.option("--cell", type=click.Choice(sorted(CELLS)), default=None,
+@click.option("--cell", type=click.Choice(CELL_NAMES), default=None,
               help="Diagnose a fresh random model of this cell instead of a file.")
-@click.option("--nonlinearity", type=click.Choice(["tanh", "relu"]), default="tanh", show_default=True,
+@click.option("--nonlinearity", type=click.Choice(NONLINEARITIES), default="tanh", show_default=True,
               help="Of a fresh rnn cell.")
 @click.option("--hidden-size", type=click.IntRange(min=1), default=64, show_default=True)
 @click.option("--num-layers", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--input-size", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--length", type=click.IntRange(min=2), default=100, show_default=True,
               help="Steps of the random batch (fresh model, char model without --prime).")
-@click.option("--batch", type=click.IntRange(min=1), default=16, show_default=True,
+@click.option("--batch-size", "batch", type=click.IntRange(min=1), default=16, show_default=True,
               help="Sequences in the batch (a forecaster uses its most recent windows).")
+@deprecated_option("--batch", "--batch-size", "batch", type=click.IntRange(min=1))
 @click.option("--prime", default=None, help="Char model: diagnose on this text instead of random ids.")
 @click.option("--net", type=click.IntRange(min=0), default=0, show_default=True,
               help="Forecaster: which network of the ensemble.")

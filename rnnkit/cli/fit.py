@@ -14,7 +14,10 @@ from pathlib import Path
 
 import click
 
+from rnnkit.nn.cell_table import CELL_NAMES
+from rnnkit.backends import backend_names
 from rnnkit.cli._app import InputError, cli
+from rnnkit.cli._options import horizon_option, level_option
 
 
 def _columns(path: Path) -> list[str]:
@@ -53,7 +56,7 @@ def _load(data: str, id_column, date, target, covariates, fill, freq):
 
 @cli.command("fit")
 @click.argument("data", metavar="DATA")
-@click.option("--horizon", "-h", type=click.IntRange(min=1), required=True, help="Steps ahead to forecast.")
+@horizon_option(required=True, help="Steps ahead to forecast.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="Model file to write (safetensors).")
 @click.option("--id-column", default=None,
@@ -63,7 +66,7 @@ def _load(data: str, id_column, date, target, covariates, fill, freq):
 @click.option("--covariates", default=None, help="Comma-separated extra input columns.")
 @click.option("--fill", type=click.Choice(["ffill", "interpolate"]), default=None, help="Fill missing values.")
 @click.option("--freq", default=None, help="Frequency to use instead of the inferred one (e.g. D, MS).")
-@click.option("--cell", type=click.Choice(["gru", "lstm", "rnn"]), default="gru", show_default=True)
+@click.option("--cell", type=click.Choice(CELL_NAMES), default="gru", show_default=True)
 @click.option("--hidden-size", type=click.IntRange(min=1), default=32, show_default=True)
 @click.option("--num-layers", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--window", default="auto", show_default=True, help="Past steps the network reads, or 'auto'.")
@@ -74,7 +77,7 @@ def _load(data: str, id_column, date, target, covariates, fill, freq):
 @click.option("--batch-size", type=click.IntRange(min=1), default=64, show_default=True,
               help="Global minibatch size (split over the processes under torchrun).")
 @click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=3e-3, show_default=True)
-@click.option("--backend", type=click.Choice(["numpy", "torch"]), default="numpy", show_default=True,
+@click.option("--backend", type=click.Choice(backend_names()), default="numpy", show_default=True,
               help="Who trains: the NumPy engine or PyTorch (pip install 'rnnkit[torch]').")
 @click.option("--device", default=None, help="torch only: cpu, cuda, cuda:1 [default: cuda if available].")
 @click.option("--dtype", type=click.Choice(["float32", "float64"]), default="float32", show_default=True)
@@ -94,8 +97,8 @@ def fit_cmd(data, horizon, output, id_column, date, target, covariates, fill, fr
     \b
     Examples:
       rnnkit fit panel.csv --horizon 14 -o model.safetensors
-      torchrun --nproc_per_node 2 -m rnnkit fit panel.csv -h 14 --backend torch --device cpu -o model.safetensors
-      rnnkit predict model.safetensors --level 80 --level 95 -o forecast.csv
+      torchrun --nproc_per_node 2 -m rnnkit fit panel.csv -H 14 --backend torch --device cpu -o model.safetensors
+      rnnkit predict model.safetensors --level 80,95 -o forecast.csv
     """
     from rnnkit.forecast import Forecaster
     from rnnkit.torch import distributed
@@ -146,22 +149,13 @@ def fit_cmd(data, horizon, output, id_column, date, target, covariates, fill, fr
                f"{t['best_step']} steps chosen by early stopping")
 
 
-def _levels(values) -> list:
-    for v in values:
-        if not 0 < v < 100:
-            raise InputError(f"--level: expected a number in (0, 100), got {v:g}")
-    return [int(v) if float(v).is_integer() else v for v in values]
-
-
 @cli.command("predict")
 @click.argument("model_file", metavar="MODEL", type=click.Path(dir_okay=False))
-@click.option("--horizon", "-h", type=click.IntRange(min=1), default=None,
-              help="Steps ahead [default: the fitted horizon].")
-@click.option("--level", type=float, multiple=True,
-              help="Interval level in percent; repeat for several (--level 80 --level 95).")
+@horizon_option(default=None, help="Steps ahead [default: the fitted horizon].")
+@level_option(help="Interval levels in percent [default: none, the point forecast only].")
 @click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
               help="Write the forecast as CSV here instead of printing it.")
-@click.option("--backend", type=click.Choice(["numpy", "torch"]), default="numpy", show_default=True,
+@click.option("--backend", type=click.Choice(backend_names()), default="numpy", show_default=True,
               help="Who computes (the forecasts are the same on either).")
 @click.option("--device", default=None, help="torch only: cpu, cuda, cuda:1.")
 @click.option("--json", "as_json", is_flag=True, help="Print the forecast as JSON.")
@@ -172,16 +166,17 @@ def predict_cmd(model_file, horizon, level, output, backend, device, as_json):
     columns unique_id, ds, forecast (and lo_L, hi_L per level).
 
     \b
-    Example:
-      rnnkit predict model.safetensors --level 80 --level 95 -o forecast.csv
+    Examples:
+      rnnkit predict model.safetensors --level 80,95 -o forecast.csv
+      rnnkit predict model.safetensors -H 7 --json
     """
     from rnnkit import io
     from rnnkit.forecast import Forecaster
 
-    levels = _levels(level) or None
+    levels = level or None
     model = Forecaster.load(model_file, backend=backend, device=device)
     frame = model.predict(horizon, level=levels)
-    panel = hasattr(model, "panel_")
+    panel = "unique_id" in frame.columns  # a global model: long format (see the docstring)
     if output:
         io.write_text(output, frame.to_csv(index=not panel))
         click.echo(f"wrote {output}: {len(frame)} rows", err=True)

@@ -6,7 +6,10 @@ from pathlib import Path
 
 import click
 
+from rnnkit.nn.cell_table import CELL_NAMES
+from rnnkit.backends import backend_names
 from rnnkit.cli._app import InputError, cli
+from rnnkit.cli._options import horizon_option, level_option
 
 
 @cli.command()
@@ -46,31 +49,21 @@ def _load(source: str, target, date, covariates, fill, freq):
     return load_series(path, target=target, date=date, covariates=cov, fill=fill, freq=freq), path.stem
 
 
-def _levels(text: str) -> list[float]:
-    try:
-        levels = [float(v) for v in text.split(",") if v.strip()]
-    except ValueError:
-        raise InputError(f"--level: expected numbers like 80,95, got {text!r}") from None
-    if not levels or any(not 0 < v < 100 for v in levels):
-        raise InputError(f"--level: expected numbers in (0, 100) like 80,95, got {text!r}")
-    return [int(v) if v.is_integer() else v for v in levels]
-
-
 @cli.command()
 @click.argument("source", metavar="FILE")
 @click.option("--target", help="Column to forecast (default for dataset:NAME: its usual target).")
 @click.option("--date", help="Date column (found automatically if omitted).")
 @click.option("--covariates", help="Comma-separated extra input columns, e.g. temp_max,wind.")
-@click.option("--horizon", "-h", type=click.IntRange(min=1), required=True, help="Steps ahead to forecast.")
+@horizon_option(required=True, help="Steps ahead to forecast.")
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Folder for forecast.csv, metrics.json, model.safetensors, PNG plots, report.html.")
 @click.option("--folds", type=click.IntRange(min=1), default=3, show_default=True, help="Backtest origins.")
-@click.option("--level", default="80,95", show_default=True, help="Interval levels in percent.")
-@click.option("--cell", type=click.Choice(["gru", "lstm", "rnn"]), default="gru", show_default=True)
+@level_option(default="80,95")
+@click.option("--cell", type=click.Choice(CELL_NAMES), default="gru", show_default=True)
 @click.option("--season-length", default="auto", show_default=True, help="Season length or 'auto'.")
 @click.option("--fill", type=click.Choice(["ffill", "interpolate"]), default=None, help="Fill missing values.")
 @click.option("--freq", default=None, help="Frequency to use instead of the inferred one (e.g. B, MS).")
-@click.option("--backend", type=click.Choice(["numpy", "torch"]), default="numpy", show_default=True,
+@click.option("--backend", type=click.Choice(backend_names()), default="numpy", show_default=True,
               help="Where the networks train: the NumPy engine or PyTorch.")
 @click.option("--device", default=None, help="torch backend: cpu, cuda, cuda:1, ... (default: cuda if available).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for every random choice.")
@@ -86,17 +79,18 @@ def forecast(source, target, date, covariates, horizon, out_dir, folds, level, c
     \b
     Examples:
       rnnkit forecast prices.csv --target close --horizon 14 -o out/
-      rnnkit forecast dataset:seattle_weather --covariates temp_max,temp_min,wind -h 14
+      rnnkit forecast dataset:seattle_weather --covariates temp_max,temp_min,wind -H 14
+      rnnkit forecast dataset:air_passengers -H 12 --level 50,80,95
     """
     from rnnkit.forecast.workbench import run_workbench
 
-    levels = _levels(level)
+    levels = level
     if season_length != "auto":
         try:
             season_length = int(season_length)
         except ValueError:
             raise InputError(f"--season-length: expected 'auto' or an integer, got {season_length!r}") from None
-    from rnnkit._backend import check_backend
+    from rnnkit.backends import check_backend
 
     check_backend(backend, device)  # a missing torch or a bad device is bad input: refuse before work
     series, name = _load(source, target, date, covariates, fill, freq)

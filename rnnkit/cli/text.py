@@ -8,7 +8,10 @@ import json
 
 import click
 
+from rnnkit.nn.cell_table import CELL_NAMES
+from rnnkit.backends import backend_names
 from rnnkit.cli._app import InputError, cli
+from rnnkit.cli._options import deprecated_option
 
 
 @cli.group()
@@ -17,7 +20,7 @@ def text():
 
     \b
     Example:
-      rnnkit text train input.txt -o shakespeare.safetensors --minutes 5
+      rnnkit text train input.txt -o shakespeare.safetensors --seconds 300
       rnnkit text sample shakespeare.safetensors --prime "ROMEO:" --temperature 0.8
       rnnkit text eval shakespeare.safetensors other.txt
     """
@@ -35,7 +38,7 @@ def _report_lines(prefix: str, report: dict) -> list[str]:
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False),
               help="Model file to write (safetensors).")
-@click.option("--cell", type=click.Choice(["rnn", "lstm", "gru"]), default="gru", show_default=True)
+@click.option("--cell", type=click.Choice(CELL_NAMES), default="gru", show_default=True)
 @click.option("--hidden-size", type=click.IntRange(min=1), default=256, show_default=True)
 @click.option("--num-layers", type=click.IntRange(min=1), default=2, show_default=True)
 @click.option("--embedding-dim", type=click.IntRange(min=0), default=64, show_default=True,
@@ -46,25 +49,28 @@ def _report_lines(prefix: str, report: dict) -> list[str]:
 @click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True,
               help="Parallel streams.")
 @click.option("--steps", type=click.IntRange(min=1), default=None,
-              help="Optimiser steps [default: 1000 unless --minutes is given].")
-@click.option("--minutes", type=click.FloatRange(min=0, min_open=True), default=None,
-              help="Wall-time budget instead of (or as well as) --steps.")
+              help="Optimiser steps [default: 1000 unless --seconds is given].")
+@click.option("--seconds", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Wall-time budget in seconds instead of (or as well as) --steps.")
+@deprecated_option("--minutes", "--seconds", "seconds", convert=lambda minutes: minutes * 60.0,
+                   type=click.FloatRange(min=0, min_open=True))
 @click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=2e-3, show_default=True,
               help="Adam learning rate.")
-@click.option("--clip", type=click.FloatRange(min=0, min_open=True), default=5.0, show_default=True,
+@click.option("--clip-norm", type=click.FloatRange(min=0, min_open=True), default=5.0, show_default=True,
               help="Largest global gradient norm.")
+@deprecated_option("--clip", "--clip-norm", "clip_norm", type=click.FloatRange(min=0, min_open=True))
 @click.option("--val-fraction", type=click.FloatRange(0, 1, max_open=True), default=0.1,
               show_default=True, help="Last part of the text held out for validation.")
 @click.option("--eval-interval", type=click.IntRange(min=1), default=200, show_default=True,
               help="Steps between validation evaluations.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for the initial weights.")
-@click.option("--backend", type=click.Choice(["numpy", "torch"]), default="numpy", show_default=True,
+@click.option("--backend", type=click.Choice(backend_names()), default="numpy", show_default=True,
               help="Who computes: the NumPy engine or PyTorch (pip install 'rnnkit[torch]').")
 @click.option("--device", default=None, help="torch only: cpu, cuda, cuda:1 [default: cuda if available].")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the training summary as JSON.")
 def train_cmd(file, output, cell, hidden_size, num_layers, embedding_dim, dropout, seq_len,
-              batch_size, steps, minutes, lr, clip, val_fraction, eval_interval, seed, backend, device,
+              batch_size, steps, seconds, lr, clip_norm, val_fraction, eval_interval, seed, backend, device,
               quiet, as_json):
     """Train a character model on the UTF-8 text FILE and save it to -o MODEL.
 
@@ -74,22 +80,22 @@ def train_cmd(file, output, cell, hidden_size, num_layers, embedding_dim, dropou
 
     \b
     Example:
-      rnnkit text train input.txt -o model.safetensors --cell lstm --minutes 2
+      rnnkit text train input.txt -o model.safetensors --cell lstm --seconds 120
       rnnkit text train input.txt -o model.safetensors --backend torch --device cuda
     """
-    from rnnkit.text import ModelConfig, TrainConfig, read_text, save, train
+    from rnnkit.text import ModelConfig, TrainConfig, read_text, train
 
     source = read_text(file)
     model_config = ModelConfig(cell=cell, hidden_size=hidden_size, num_layers=num_layers,
                                embedding_dim=embedding_dim, dropout=dropout)
     config = TrainConfig(seq_len=seq_len, batch_size=batch_size, steps=steps,
-                         seconds=None if minutes is None else minutes * 60.0, lr=lr, clip_norm=clip,
+                         seconds=seconds, lr=lr, clip_norm=clip_norm,
                          val_fraction=val_fraction, eval_interval=eval_interval, seed=seed)
     try:
         result = train(source, model_config, config, progress=not quiet, backend=backend, device=device)
     except KeyboardInterrupt:
         raise click.Abort() from None  # exit 1, "interrupted"; no model file is written
-    save(result.model, output, train_config=config.to_dict())
+    result.model.save(output, train_config=config.to_dict())
     summary = {"model": output, "vocab_size": len(result.model.vocab), **result.model.summary}
     if as_json:
         click.echo(json.dumps(summary, indent=2))
@@ -122,9 +128,9 @@ def sample_cmd(model, prime, length, temperature, top_k, seed):
     Example:
       rnnkit text sample model.safetensors --prime "ROMEO:" --length 300 --temperature 0.8
     """
-    from rnnkit.text import load, sample
+    from rnnkit.text import CharLM, sample
 
-    lm = load(model)
+    lm = CharLM.load(model)
     if prime and lm.vocab.unknown(prime):
         missing = ", ".join(repr(c) for c in lm.vocab.unknown(prime)[:5])
         raise InputError(f"--prime: character(s) not in the model's vocabulary: {missing}")
@@ -134,7 +140,7 @@ def sample_cmd(model, prime, length, temperature, top_k, seed):
 @text.command("eval")
 @click.argument("model", type=click.Path(dir_okay=False))
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--backend", type=click.Choice(["numpy", "torch"]), default="numpy", show_default=True,
+@click.option("--backend", type=click.Choice(backend_names()), default="numpy", show_default=True,
               help="Who computes: the NumPy engine or PyTorch (pip install 'rnnkit[torch]').")
 @click.option("--device", default=None, help="torch only: cpu, cuda, cuda:1 [default: cuda if available].")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -148,19 +154,14 @@ def eval_cmd(model, file, backend, device, as_json):
     Example:
       rnnkit text eval model.safetensors held_out.txt
     """
-    from rnnkit.text import evaluate, load, read_text
+    from rnnkit.text import CharLM, evaluate, read_text
 
-    from rnnkit._backend import check_backend
+    from rnnkit.backends import check_backend
 
     check_backend(backend, device)
-    lm = load(model)
+    lm = CharLM.load(model)
     text = read_text(file)
-    if backend == "torch":
-        from rnnkit.torch.text import evaluate as evaluate_on_torch
-
-        report = evaluate_on_torch(lm, text, device=device).to_dict()
-    else:
-        report = evaluate(lm, text).to_dict()
+    report = evaluate(lm, text, backend=backend, device=device).to_dict()
     if as_json:
         click.echo(json.dumps(report, indent=2))
         return

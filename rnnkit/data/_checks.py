@@ -8,7 +8,7 @@ from __future__ import annotations
 import numbers
 
 
-def check_int(name: str, value, minimum: int = 1) -> int:
+def check_int(name: str, value: object, minimum: int = 1) -> int:
     """Return ``value`` as an ``int`` if it is an integer ``>= minimum``.
 
     ``bool`` is refused although it subclasses ``int``: ``window=True`` is always a mistake.

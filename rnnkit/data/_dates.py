@@ -8,6 +8,7 @@ order (01/02/2020) is read month-first, as pandas does.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Hashable
 
 import numpy as np
 import pandas as pd
@@ -21,7 +22,7 @@ from rnnkit.data._read import Table
 DATE_NAMES = ("date", "ds", "datetime", "timestamp", "time", "month", "year", "period")
 
 
-def find_date(table: Table, date, exclude: set) -> tuple[str, object] | None:
+def find_date(table: Table, date: Hashable | None, exclude: set) -> tuple[str, object] | None:
     """Decide where the dates are.
 
     Returns
@@ -117,7 +118,7 @@ def _parses_fully(cells: pd.Series) -> bool:
         return False
 
 
-def parse_dates(table: Table, where_dates) -> pd.DatetimeIndex:
+def parse_dates(table: Table, where_dates: tuple[str, object]) -> pd.DatetimeIndex:
     """Parse the date axis chosen by :func:`find_date` into a DatetimeIndex (input order).
 
     Raises
@@ -205,7 +206,7 @@ def _numeric_dates(values: np.ndarray) -> pd.DatetimeIndex | None:
     return None
 
 
-def refuse_duplicates(dates: pd.DatetimeIndex, table: Table, name) -> None:
+def refuse_duplicates(dates: pd.DatetimeIndex, table: Table, name: Hashable) -> None:
     """Refuse repeated timestamps, naming each one and the rows where it occurs."""
     dup = dates.duplicated(keep=False)
     if not dup.any():
@@ -221,7 +222,7 @@ def refuse_duplicates(dates: pd.DatetimeIndex, table: Table, name) -> None:
     raise ValueError(f"date column {name!r}: duplicate timestamps {listing(parts)}")
 
 
-def normalise_freq(freq) -> str:
+def normalise_freq(freq: str | pd.DateOffset) -> str:
     """Check a user's ``freq=`` and return pandas' canonical spelling of it."""
     try:
         return to_offset(freq).freqstr

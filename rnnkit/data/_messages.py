@@ -14,7 +14,7 @@ import pandas as pd
 SHOW = 5
 
 
-def label(value) -> str:
+def label(value: object) -> str:
     """Render one row label or offending value compactly (timestamps without midnight)."""
     if isinstance(value, pd.Timestamp):
         # str() rather than .date(): pandas holds years that Python's datetime cannot (-1000).
@@ -25,7 +25,7 @@ def label(value) -> str:
     return str(value)
 
 
-def quoted(value, width: int = 30) -> str:
+def quoted(value: object, width: int = 30) -> str:
     """``repr`` of an offending value, cut so that binary junk cannot flood a message."""
     if isinstance(value, np.generic):
         value = value.item()

@@ -48,7 +48,7 @@ class Table:
         return Table(self.frame[mask].reset_index(drop=True), self.where[mask], self.unit, index)
 
 
-def read_source(source) -> Table:
+def read_source(source: str | os.PathLike[str] | pd.DataFrame | pd.Series) -> Table:
     """Read ``source`` into a :class:`Table`.
 
     Raises

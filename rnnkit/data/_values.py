@@ -6,6 +6,8 @@ its rows, and gaps are filled only when the caller says how.
 """
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
@@ -19,7 +21,7 @@ MISSING_TOKENS = frozenset(
 FILLS = (None, "ffill", "interpolate")
 
 
-def to_float(column: pd.Series, name, where: np.ndarray, unit: str) -> np.ndarray:
+def to_float(column: pd.Series, name: Hashable, where: np.ndarray, unit: str) -> np.ndarray:
     """Parse one column into float64; missing cells become NaN, anything else non-numeric is refused.
 
     Parameters
@@ -85,7 +87,7 @@ def _as_float(parsed: pd.Series) -> np.ndarray:
         return out
 
 
-def refuse_inf(values: np.ndarray, name, where: np.ndarray, unit: str) -> None:
+def refuse_inf(values: np.ndarray, name: Hashable, where: np.ndarray, unit: str) -> None:
     """Refuse infinite values: they are data errors, so no fill rule applies to them."""
     bad = np.isinf(values)
     if bad.any():
@@ -94,7 +96,7 @@ def refuse_inf(values: np.ndarray, name, where: np.ndarray, unit: str) -> None:
 
 
 def fill_missing(
-    values: np.ndarray, name, where: np.ndarray, unit: str, fill, index: pd.Index
+    values: np.ndarray, name: Hashable, where: np.ndarray, unit: str, fill: str | None, index: pd.Index
 ) -> np.ndarray:
     """Refuse NaN, or fill it with ``fill`` and refuse what the rule cannot reach.
 

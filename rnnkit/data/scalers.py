@@ -8,11 +8,15 @@ are never clipped, and :class:`StandardScaler` is the safer default for trends.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TypeVar
+
 import numpy as np
+from numpy.typing import ArrayLike
 
+from rnnkit.exceptions import NotFittedError
 
-class NotFittedError(ValueError, AttributeError):
-    """Raised when a scaler is used before ``fit`` (a ValueError, as in scikit-learn)."""
+_S = TypeVar("_S", bound="_Scaler")
 
 
 class _Scaler:
@@ -63,7 +67,7 @@ class _Scaler:
         return {"type": type(self).__name__, "params": self._params(), "fitted": fitted}
 
     @classmethod
-    def from_dict(cls, data: dict):
+    def from_dict(cls: type[_S], data: dict) -> _S:
         """Rebuild a scaler written by :meth:`to_dict`.
 
         Raises
@@ -94,7 +98,7 @@ class _Scaler:
             scaler.n_features_in_, scaler.input_ndim_ = k, ndim
         return scaler
 
-    def fit_transform(self, X) -> np.ndarray:
+    def fit_transform(self, X: ArrayLike) -> np.ndarray:
         """``fit(X)`` then ``transform(X)``; use on training data only."""
         return self.fit(X).transform(X)
 
@@ -123,7 +127,7 @@ class StandardScaler(_Scaler):
 
     _learned = ("mean_", "scale_")
 
-    def fit(self, X) -> StandardScaler:
+    def fit(self, X: ArrayLike) -> StandardScaler:
         """Learn mean and standard deviation from ``X`` (training data only); returns self."""
         X = self._check_fit_input(X)
         mean, std = X.mean(axis=0), X.std(axis=0)
@@ -134,12 +138,12 @@ class StandardScaler(_Scaler):
         self.input_ndim_ = X.ndim
         return self
 
-    def transform(self, X) -> np.ndarray:
+    def transform(self, X: ArrayLike) -> np.ndarray:
         """``(X - mean_) / scale_``, a new array."""
         X = self._check_input(X)
         return (X - self.mean_) / self.scale_
 
-    def inverse_transform(self, X) -> np.ndarray:
+    def inverse_transform(self, X: ArrayLike) -> np.ndarray:
         """``X * scale_ + mean_``, back to the original units."""
         X = self._check_input(X)
         return X * self.scale_ + self.mean_
@@ -164,7 +168,7 @@ class MinMaxScaler(_Scaler):
 
     _learned = ("data_min_", "data_max_")
 
-    def __init__(self, feature_range=(0.0, 1.0)):
+    def __init__(self, feature_range: Sequence[float] = (0.0, 1.0)):
         low, high = (float(v) for v in feature_range)
         if not low < high:
             raise ValueError(f"feature_range must be (low, high) with low < high, got {feature_range!r}")
@@ -173,7 +177,7 @@ class MinMaxScaler(_Scaler):
     def _params(self) -> dict:
         return {"feature_range": list(self.feature_range)}
 
-    def fit(self, X) -> MinMaxScaler:
+    def fit(self, X: ArrayLike) -> MinMaxScaler:
         """Learn minimum and maximum from ``X`` (training data only); returns self."""
         X = self._check_fit_input(X)
         self.data_min_ = float(X.min()) if X.ndim == 1 else X.min(axis=0)
@@ -189,20 +193,20 @@ class MinMaxScaler(_Scaler):
         scale = (high - low) / data_range
         return scale, low - np.asarray(self.data_min_) * scale
 
-    def transform(self, X) -> np.ndarray:
+    def transform(self, X: ArrayLike) -> np.ndarray:
         """``X * scale + min`` so that the training range maps onto ``feature_range``."""
         X = self._check_input(X)
         scale, offset = self._scale_min()
         return X * scale + offset
 
-    def inverse_transform(self, X) -> np.ndarray:
+    def inverse_transform(self, X: ArrayLike) -> np.ndarray:
         """Undo :meth:`transform`."""
         X = self._check_input(X)
         scale, offset = self._scale_min()
         return (X - offset) / scale
 
 
-def scaler_from_dict(data: dict):
+def scaler_from_dict(data: dict) -> StandardScaler | MinMaxScaler:
     """Rebuild whichever scaler ``data`` describes (the ``"type"`` key chooses the class)."""
     kinds = {cls.__name__: cls for cls in (StandardScaler, MinMaxScaler)}
     kind = data.get("type") if isinstance(data, dict) else None

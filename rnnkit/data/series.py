@@ -6,6 +6,9 @@ command line can show it as one line and the user can fix the file.
 """
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence, Sized
+
 import numpy as np
 import pandas as pd
 
@@ -18,7 +21,9 @@ from rnnkit.data.timeseries import TimeSeries
 __all__ = ["TimeSeries", "check_length", "load_panel", "load_series"]
 
 
-def load_series(source, target, date=None, covariates=None, fill=None, freq=None) -> TimeSeries:
+def load_series(source: str | os.PathLike[str] | pd.DataFrame | pd.Series, target: str, date: str | None = None,
+                covariates: str | Sequence[str] | None = None, fill: str | None = None,
+                freq: str | None = None) -> TimeSeries:
     """Load and validate one time series.
 
     Parameters
@@ -149,7 +154,9 @@ def _require_columns(frame: pd.DataFrame, names: list) -> None:
 
 
 def load_panel(
-    source, id_col="unique_id", date="ds", target="y", covariates=None, fill=None, freq=None
+    source: str | os.PathLike[str] | pd.DataFrame, id_col: str = "unique_id", date: str | None = "ds",
+    target: str = "y", covariates: str | Sequence[str] | None = None, fill: str | None = None,
+    freq: str | None = None
 ) -> dict:
     """Load several series stored in long format (one row per series and time stamp).
 
@@ -198,7 +205,7 @@ def load_panel(
     return panel
 
 
-def check_length(series, window: int, horizon: int) -> None:
+def check_length(series: Sized, window: int, horizon: int) -> None:
     """Refuse a series too short to give even one (window, horizon) training example.
 
     Parameters

@@ -24,7 +24,7 @@ def _count(name: str, size, n: int) -> int:
     return math.ceil(size * n)
 
 
-def train_val_test_split(n: int, val=0.1, test=0.2) -> tuple[slice, slice, slice]:
+def train_val_test_split(n: int, val: float | int = 0.1, test: float | int = 0.2) -> tuple[slice, slice, slice]:
     """Split ``range(n)`` into consecutive train, validation and test slices.
 
     Parameters
@@ -69,7 +69,8 @@ class Fold(NamedTuple):
         return slice(0, self.train_end)
 
 
-def rolling_origin_folds(n: int, horizon: int, folds: int, step=None, min_train: int = 1) -> list[Fold]:
+def rolling_origin_folds(n: int, horizon: int, folds: int, step: int | None = None,
+                         min_train: int = 1) -> list[Fold]:
     """Forecast origins for a rolling-origin (expanding window) backtest.
 
     The last fold's test range ends at the last point; each earlier fold moves the origin back

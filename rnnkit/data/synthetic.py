@@ -20,8 +20,10 @@ True
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 from rnnkit.data._checks import check_int
 
@@ -32,7 +34,9 @@ ADDING_BASELINE_MSE = 1.0 / 6.0
 independent U(0, 1) values, 2 x 1/12. A model must get well below it to show any memory."""
 
 
-def adding_problem(n: int, length: int, *, seed=None, dtype=np.float32):
+def adding_problem(n: int, length: int, *,
+                   seed: int | Sequence[int] | np.random.SeedSequence | np.random.Generator | None = None,
+                   dtype: DTypeLike = np.float32) -> tuple[np.ndarray, np.ndarray]:
     """Batch of the adding problem (Hochreiter & Schmidhuber 1997; Le et al. 2015).
 
     Each sequence has two input channels. Channel 0 holds values drawn uniformly from [0, 1);
@@ -73,8 +77,9 @@ def adding_problem(n: int, length: int, *, seed=None, dtype=np.float32):
     return x, y
 
 
-def copy_task(n: int, length: int, *, n_symbols: int = 8, n_recall: int = 5, seed=None,
-              dtype=np.float32):
+def copy_task(n: int, length: int, *, n_symbols: int = 8, n_recall: int = 5,
+              seed: int | Sequence[int] | np.random.SeedSequence | np.random.Generator | None = None,
+              dtype: DTypeLike = np.float32) -> tuple[np.ndarray, np.ndarray]:
     """Batch of the copy (recall) task: remember a few symbols over a blank delay.
 
     A sequence of ``length`` steps has ``n_symbols + 1`` input channels. Steps

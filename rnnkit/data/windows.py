@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
+from numpy.typing import ArrayLike
 
 from rnnkit.data._checks import check_int
 
 
-def sliding_windows(values, window: int, horizon: int = 1, stride: int = 1):
+def sliding_windows(values: ArrayLike, window: int, horizon: int = 1,
+                    stride: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """Cut a series into (past window, next horizon) pairs.
 
     Example ``i`` uses ``values[i*stride : i*stride + window]`` as input and the following

@@ -9,13 +9,18 @@ model as they found it: training flags and accumulated ``p.grad`` are restored.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from rnnkit import nn
 from rnnkit.nn import _checks
+
+_X = TypeVar("_X", bound=ArrayLike)
 
 
 @dataclass
@@ -27,7 +32,7 @@ class Parts:
     after: list
 
 
-def split(model, *, unidirectional: bool = True) -> Parts:
+def split(model: nn.RNNBase | nn.Sequential, *, unidirectional: bool = True) -> Parts:
     """Cut ``model`` into (modules before, the recurrent layer, modules after)."""
     if isinstance(model, nn.RNNBase):
         parts = Parts([], model, [])
@@ -49,16 +54,7 @@ def split(model, *, unidirectional: bool = True) -> Parts:
     return parts
 
 
-def cell_kind(rnn: nn.RNNBase) -> str:
-    """"rnn_tanh", "rnn_relu", "lstm" or "gru"."""
-    if isinstance(rnn, nn.LSTM):
-        return "lstm"
-    if isinstance(rnn, nn.GRU):
-        return "gru"
-    return f"rnn_{rnn.nonlinearity}"
-
-
-def run(modules, x):
+def run(modules: Iterable[nn.Module], x: _X) -> _X | np.ndarray:
     """Forward through ``modules`` in order, passing on only the output of recurrent layers."""
     for m in modules:
         x = m(x)
@@ -67,7 +63,7 @@ def run(modules, x):
     return x
 
 
-def run_backward(modules, d):
+def run_backward(modules: Sequence[nn.Module], d: np.ndarray) -> np.ndarray:
     """Backward through ``modules`` in reverse order (after :func:`run`)."""
     for m in reversed(modules):
         d = m.backward(d)
@@ -76,7 +72,7 @@ def run_backward(modules, d):
     return d
 
 
-def check_input(rnn: nn.RNNBase, x) -> np.ndarray:
+def check_input(rnn: nn.RNNBase, x: ArrayLike) -> np.ndarray:
     """The layer's input as a batched 3-D array of its dtype."""
     x = _checks.as_float_array("x", x, rnn.dtype)
     if x.ndim != 3:
@@ -110,13 +106,13 @@ def top_layer_input(rnn: nn.RNNBase, x_rnn: np.ndarray) -> np.ndarray:
     return seq
 
 
-def top_weights(rnn: nn.RNNBase):
+def top_weights(rnn: nn.RNNBase) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
     """(W_ih, W_hh, b_ih, b_hh) of the top layer; biases None without bias."""
     return rnn._weights(rnn.num_layers - 1, f"_l{rnn.num_layers - 1}")
 
 
 @contextmanager
-def untouched(model):
+def untouched(model: nn.Module) -> Iterator[None]:
     """Run diagnostics in eval mode, then restore training flags and accumulated gradients."""
     flags = [(m, m.training) for m in model.modules()]
     grads = [(p, p.grad.copy()) for p in model.parameters()]

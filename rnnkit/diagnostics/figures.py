@@ -2,11 +2,18 @@
 drawn with matplotlib's Agg backend and written atomically as PNG (rnnkit.report's helpers)."""
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from rnnkit.report.figures import _pyplot, save_figure
+
+if TYPE_CHECKING:
+    from rnnkit.diagnostics.memory import Memory
+    from rnnkit.diagnostics.report import Diagnosis
 
 FIGURE_FILES = ("gradient_flow.png", "jacobian.png", "memory.png")
 
@@ -28,14 +35,16 @@ def _finish(ax, title: str, ylabel: str, path) -> None:
     save_figure(ax.figure, path)  # closes the figure
 
 
-def gradient_flow_figure(grad_norm, path, title: str = "Gradient flow through time") -> None:
+def gradient_flow_figure(grad_norm: np.ndarray | Sequence[float], path: str | os.PathLike[str],
+                         title: str = "Gradient flow through time") -> None:
     """mean_b ||dL/dh_{T-k}|| against the lag k (``grad_norm`` indexed by lag)."""
     _, ax = _pyplot().subplots(figsize=(7, 4))
     ax.plot(np.arange(len(grad_norm)), _positive(grad_norm), color="tab:red", lw=1.5)
     _finish(ax, title, "mean ||dL/dh|| (top layer)", path)
 
 
-def jacobian_figure(spectral, frobenius, path, title: str = "Jacobian norms by lag") -> None:
+def jacobian_figure(spectral: np.ndarray | Sequence[float], frobenius: np.ndarray | Sequence[float],
+                    path: str | os.PathLike[str], title: str = "Jacobian norms by lag") -> None:
     """Spectral and Frobenius norms of dh_T/dh_{T-k} against the lag k."""
     _, ax = _pyplot().subplots(figsize=(7, 4))
     lags = np.arange(len(frobenius))
@@ -46,7 +55,8 @@ def jacobian_figure(spectral, frobenius, path, title: str = "Jacobian norms by l
     _finish(ax, title, "mean ||dh_T / dh_{T-k}||", path)
 
 
-def memory_figure(memories, path, title: str = "Memory: sensitivity of the last output by lag") -> None:
+def memory_figure(memories: Memory | Iterable[Memory], path: str | os.PathLike[str],
+                  title: str = "Memory: sensitivity of the last output by lag") -> None:
     """Mean |dy_T/dx_{T-k}| against the lag k for one :class:`Memory` or several (one line each,
     e.g. the networks of a forecaster's ensemble), with each horizon marked."""
     from rnnkit.diagnostics.memory import Memory
@@ -63,7 +73,7 @@ def memory_figure(memories, path, title: str = "Memory: sensitivity of the last 
     _finish(ax, title, "mean |dy_T / dx_{T-k}|", path)
 
 
-def diagnosis_figures(diagnosis, out_dir) -> list[Path]:
+def diagnosis_figures(diagnosis: Diagnosis, out_dir: str | os.PathLike[str]) -> list[Path]:
     """Write the three figures of a :class:`Diagnosis` into ``out_dir``; returns their paths."""
     from rnnkit.diagnostics.memory import Memory
 

@@ -16,14 +16,17 @@ cell state's gradient carries the rest. The reported number is the batch mean of
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from rnnkit import nn
 from rnnkit.diagnostics import _model
 from rnnkit.diagnostics.steps import StepTrace
 from rnnkit.nn._denormals import flush_denormals
 from rnnkit.nn._threads import blas_threads_for
+from rnnkit.nn.cell_table import cell_kind
 
 
-def last_step_cotangent(y: np.ndarray, rnn, sequence_output: bool) -> np.ndarray:
+def last_step_cotangent(y: np.ndarray, rnn: nn.RNNBase, sequence_output: bool) -> np.ndarray:
     """Gradient of L = sum over rows and units of the model output at the last step."""
     d = np.zeros_like(y)
     if not sequence_output:
@@ -35,7 +38,8 @@ def last_step_cotangent(y: np.ndarray, rnn, sequence_output: bool) -> np.ndarray
     return d
 
 
-def trace_and_output_grad(model, x, dout=None):
+def trace_and_output_grad(model: nn.RNNBase | nn.Sequential, x: ArrayLike,
+                          dout: ArrayLike | None = None) -> tuple[_model.Parts, StepTrace, np.ndarray]:
     """Forward ``model`` on ``x``; return (parts, StepTrace of the top layer, dL/d(top output)
     time-major (T, B, H))."""
     parts = _model.split(model)
@@ -50,11 +54,11 @@ def trace_and_output_grad(model, x, dout=None):
         if d.shape != np.shape(y):
             raise ValueError(f"dout: expected the shape of the model's output {np.shape(y)}, got {d.shape}")
     d_out = _model.time_major(rnn, np.asarray(_model.run_backward(parts.after, d), dtype=rnn.dtype))
-    trace = StepTrace(_model.cell_kind(rnn), _model.top_weights(rnn), _model.top_layer_input(rnn, x_rnn))
+    trace = StepTrace(cell_kind(rnn), _model.top_weights(rnn), _model.top_layer_input(rnn, x_rnn))
     return parts, trace, d_out
 
 
-def gradient_flow(model, x, dout=None) -> np.ndarray:
+def gradient_flow(model: nn.RNNBase | nn.Sequential, x: ArrayLike, dout: ArrayLike | None = None) -> np.ndarray:
     """Batch-mean norm of the total gradient dL/dh_t of the top layer's state, for every step.
 
     Parameters

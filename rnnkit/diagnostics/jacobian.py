@@ -21,11 +21,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from rnnkit import nn
 from rnnkit.diagnostics import _model
 from rnnkit.diagnostics.steps import StepTrace
 from rnnkit.nn._denormals import flush_denormals
 from rnnkit.nn._threads import blas_threads_for
+from rnnkit.nn.cell_table import cell_kind
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ class JacobianNorms:
         return np.arange(len(self.spectral))
 
 
-def jacobian_norms(model, x, max_lag: int | None = None, rows: int | None = None,
+def jacobian_norms(model: nn.RNNBase | nn.Sequential, x: ArrayLike, max_lag: int | None = None, rows: int | None = None,
                    spectral: bool = True) -> JacobianNorms:
     """Spectral and Frobenius norms of dh_T/dh_{T-k} for the top layer, by lag k.
 
@@ -76,7 +79,7 @@ def jacobian_norms(model, x, max_lag: int | None = None, rows: int | None = None
         raise ValueError(f"rows: expected a positive integer, got {rows!r}")
     R = min(int(rows), B)
     # Only the last max_lag + 1 states matter, but the trace needs the states before them.
-    trace = StepTrace(_model.cell_kind(rnn), _model.top_weights(rnn), np.ascontiguousarray(seq[:, :R]))
+    trace = StepTrace(cell_kind(rnn), _model.top_weights(rnn), np.ascontiguousarray(seq[:, :R]))
     H = rnn.hidden_size
     J = np.broadcast_to(np.eye(H, dtype=rnn.dtype), (R, H, H)).copy()  # J[b, i, j] = dh_T,i / dh_t,j
     dc = None

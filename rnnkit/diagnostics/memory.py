@@ -19,7 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from rnnkit import nn
 from rnnkit.diagnostics import _model
 
 
@@ -36,7 +38,7 @@ class Memory:
         return np.arange(len(self.sensitivity))
 
 
-def horizon_of(sensitivity, fraction: float = 0.01) -> int:
+def horizon_of(sensitivity: ArrayLike, fraction: float = 0.01) -> int:
     """Largest lag k with ``sensitivity[k] >= fraction * max(sensitivity)`` (0 if all are zero)."""
     s = np.asarray(sensitivity, dtype=np.float64)
     if s.ndim != 1 or s.size == 0:
@@ -49,7 +51,8 @@ def horizon_of(sensitivity, fraction: float = 0.01) -> int:
     return int(np.flatnonzero(s >= fraction * peak).max())
 
 
-def memory_horizon(model, x, outputs=None, fraction: float = 0.01) -> Memory:
+def memory_horizon(model: nn.RNNBase | nn.Sequential, x: ArrayLike, outputs: ArrayLike | None = None,
+                   fraction: float = 0.01) -> Memory:
     """Mean |dy_T/dx_{T-k}| by lag k, and the memory horizon.
 
     Parameters

@@ -4,12 +4,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from rnnkit import nn
 from rnnkit.diagnostics import _model
 from rnnkit.diagnostics.flow import gradient_flow
 from rnnkit.diagnostics.jacobian import jacobian_norms
 from rnnkit.diagnostics.memory import memory_horizon
 from rnnkit.diagnostics.spectral import recurrent_spectral_radii
+from rnnkit.nn.cell_table import cell_kind
 
 COLUMNS = ("lag", "grad_norm", "jacobian_spectral", "jacobian_frobenius", "memory")
 
@@ -55,7 +58,8 @@ class Diagnosis:
                 "spectral_radii": self.spectral_radii, "table": table}
 
 
-def diagnose(model, x, dout=None, outputs=None, rows: int | None = 8, fraction: float = 0.01,
+def diagnose(model: nn.RNNBase | nn.Sequential, x: ArrayLike, dout: ArrayLike | None = None,
+             outputs: ArrayLike | None = None, rows: int | None = 8, fraction: float = 0.01,
              spectral: bool = True) -> Diagnosis:
     """Run :func:`gradient_flow`, :func:`jacobian_norms`, :func:`memory_horizon` and
     :func:`recurrent_spectral_radii` on ``model`` and the batch ``x``.
@@ -77,7 +81,7 @@ def diagnose(model, x, dout=None, outputs=None, rows: int | None = 8, fraction: 
     jac = jacobian_norms(model, x, rows=rows, spectral=spectral)
     mem = memory_horizon(model, x, outputs=outputs, fraction=fraction)
     T = len(flow)
-    info = {"cell": _model.cell_kind(rnn), "num_layers": rnn.num_layers, "hidden_size": rnn.hidden_size,
+    info = {"cell": cell_kind(rnn), "num_layers": rnn.num_layers, "hidden_size": rnn.hidden_size,
             "input_size": rnn.input_size, "steps": T, "batch": int(np.shape(x)[0 if rnn.batch_first else 1]),
             "jacobian_rows": jac.rows, "dtype": str(rnn.dtype), "layer": rnn.num_layers - 1}
     return Diagnosis(flow[::-1].copy(), jac.spectral, jac.frobenius, mem.sensitivity, mem.horizon,

@@ -9,13 +9,14 @@ gate has its own square block of W_hh (rows k*H .. (k+1)*H): i, f, g, o and r, z
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from rnnkit import nn
 
 GATE_NAMES = {"RNN": ("h",), "LSTM": ("i", "f", "g", "o"), "GRU": ("r", "z", "n")}
 
 
-def spectral_radius(matrix) -> float:
+def spectral_radius(matrix: ArrayLike) -> float:
     """max |lambda| over the eigenvalues of a square matrix."""
     m = np.asarray(matrix, dtype=np.float64)
     if m.ndim != 2 or m.shape[0] != m.shape[1]:
@@ -23,7 +24,7 @@ def spectral_radius(matrix) -> float:
     return float(np.max(np.abs(np.linalg.eigvals(m))))
 
 
-def recurrent_spectral_radii(model) -> dict[str, float]:
+def recurrent_spectral_radii(model: nn.Module) -> dict[str, float]:
     """Spectral radius of every recurrent weight block of every recurrent layer in ``model``.
 
     Parameters

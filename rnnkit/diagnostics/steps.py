@@ -51,7 +51,8 @@ class StepTrace:
     cs : array (T+1, B, H) for the LSTM, else None
     """
 
-    def __init__(self, kind, weights, x, h0=None, c0=None):
+    def __init__(self, kind: str, weights: tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None],
+                 x: np.ndarray, h0: np.ndarray | None = None, c0: np.ndarray | None = None):
         B, G = x.shape[1], weights[1].shape[0]
         with flush_denormals(), blas_threads_for(B * G * weights[1].shape[1]):
             self._run(kind, weights, x, h0, c0)
@@ -109,7 +110,8 @@ class StepTrace:
     def steps(self) -> int:
         return self.hs.shape[0] - 1
 
-    def vjp(self, t: int, dh: np.ndarray, dc: np.ndarray | None = None, rows=slice(None)):
+    def vjp(self, t: int, dh: np.ndarray, dc: np.ndarray | None = None,
+            rows: slice | np.ndarray = slice(None)) -> tuple[np.ndarray, np.ndarray | None]:
         """Pull the cotangents of (h_t, c_t) back through step t (1 <= t <= T).
 
         Parameters

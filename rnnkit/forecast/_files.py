@@ -15,12 +15,14 @@ import pandas as pd
 from rnnkit import io
 from rnnkit.data import TimeSeries
 from rnnkit.forecast._training import build_network
+from rnnkit.forecast._transform import SeriesTransform
 from rnnkit.forecast._windows import WindowNormaliser
 
 
 def save_forecaster(model, path) -> None:
-    panel = getattr(model, "panel_", None)
-    many = list(panel.values()) if panel is not None else [model.series_]
+    panel = model.panel_
+    single = None in panel
+    many = list(panel.values())
     tensors = {"calibration.scaled_errors": model.scaled_errors_,
                "calibration.scales": model.calibration_scales_}
     for i, series in enumerate(many):
@@ -33,13 +35,14 @@ def save_forecaster(model, path) -> None:
         tensors.update(io.prefixed_state(f"m{i}.rnn", net[0]))
         tensors.update(io.prefixed_state(f"m{i}.head", net[2]))
     meta = {
-        "config": model.get_params(),
+        "config": model.get_params(deep=False),
         "season_length": model.season_length_,
         "strategy": model.strategy_,
         "normalisers": [n.to_dict() for n in model.normalisers_],
+        "transforms": [t.to_dict() for t in model.transforms_],
         "data": {"target": many[0].target, "covariates": list(many[0].covariate_names),
-                 "freq": many[0].freq, "panel": panel is not None,
-                 "series": [_axis(key, s) for key, s in zip(panel or [None], many)]},
+                 "freq": many[0].freq, "panel": not single,
+                 "series": [_axis(key, s) for key, s in panel.items()]},
         "training": model.training_,
     }
     io.save_model(path, tensors, kind="forecaster", metadata=_plain(meta))
@@ -48,38 +51,39 @@ def save_forecaster(model, path) -> None:
 def load_forecaster(cls, path, backend=None, device=None):
     tensors, meta = io.load_model(path, kind="forecaster")
     try:
-        config = dict(meta["config"], backend=backend, device=device)
-        model = cls(**config)
+        params = dict(meta["config"], backend=backend, device=device)
+        for name in ("transform", "deseasonalise"):  # files from before these options
+            params.setdefault(name, "none")
         data = meta["data"]
-        many = {}
+        panel = {}
         for i, axis in enumerate(data["series"]):
-            many[axis["id"]] = TimeSeries(
+            panel[axis["id"]] = TimeSeries(
                 index=_index(axis, tensors.get(f"history.{i}.index")), values=tensors[f"history.{i}.values"],
                 covariates=tensors.get(f"history.{i}.covariates"), target=data["target"],
                 covariate_names=tuple(data["covariates"]), freq=data["freq"])
-        model.season_length_ = int(meta["season_length"])
-        model.strategy_ = meta["strategy"]
-        model.normalisers_ = [WindowNormaliser.from_dict(d) for d in meta["normalisers"]]
-        model.normaliser_ = model.normalisers_[0]
+        if not data["panel"]:
+            panel = {None: panel[next(iter(panel))]}
+        strategy = meta["strategy"]
+        normalisers = [WindowNormaliser.from_dict(d) for d in meta["normalisers"]]
+        # files from before per-series transforms: the identity (no log, no seasons)
+        transforms = [SeriesTransform.from_dict(d) for d in meta["transforms"]] if "transforms" in meta \
+            else [_identity(axis["points"], n.window) for axis, n in zip(data["series"], normalisers)]
         n_inputs = 1 + len(data["covariates"])
-        model.nets_ = []
-        for i in range(model.n_models):
-            net = build_network(model.cell, n_inputs, model.hidden_size, model.num_layers,
-                                model._outputs, 0, dtype=model._dtype)
+        outputs = params["horizon"] if strategy == "direct" else 1
+        nets = []
+        for i in range(params["n_models"]):
+            net = build_network(params["cell"], n_inputs, params["hidden_size"], params["num_layers"],
+                                outputs, 0, dtype=np.dtype(params["dtype"]))
             net[0].load_state_dict(io.unprefixed_state(f"m{i}.rnn", tensors))
             net[2].load_state_dict(io.unprefixed_state(f"m{i}.head", tensors))
-            model.nets_.append(net)
-        model.scaled_errors_ = tensors["calibration.scaled_errors"]
-        model.calibration_scales_ = tensors["calibration.scales"]
-        model.training_ = meta["training"]
-        model._validate(next(iter(many.values())))
+            nets.append(net)
+        state = {"panel_": panel, "season_length_": int(meta["season_length"]), "strategy_": strategy,
+                 "nets_": nets, "normalisers_": normalisers, "transforms_": transforms,
+                 "scaled_errors_": tensors["calibration.scaled_errors"],
+                 "calibration_scales_": tensors["calibration.scales"], "training_": meta["training"]}
     except (KeyError, TypeError, IndexError) as exc:
         raise ValueError(f"model {str(path)!r}: incomplete forecaster file ({exc})") from None
-    if data["panel"]:
-        model.panel_ = many
-    else:
-        model.series_ = many[None]
-    return model
+    return cls.from_fitted(params, state)
 
 
 def _plain(value):
@@ -111,3 +115,8 @@ def _index(axis: dict, stamps) -> pd.Index:
         return pd.RangeIndex(start, start + step * axis["points"], step, name=axis["index_name"])
     index = pd.DatetimeIndex(np.asarray(stamps).astype(f"datetime64[{axis['unit']}]"), name=axis["index_name"])
     return index if axis["tz"] is None else index.tz_localize("UTC").tz_convert(axis["tz"])
+
+
+def _identity(points: int, window: int) -> SeriesTransform:
+    return SeriesTransform.from_dict({"transform": "none", "deseasonalise": "none", "periods": [], "keep": window,
+                                      "n": points, "log": False, "fitted_periods": [], "tails": []})

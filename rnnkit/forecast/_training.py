@@ -1,113 +1,92 @@
-"""Train one small network on forecasting examples: Adam, gradient clipping, minibatches drawn
-with a seed, early stopping on held-out examples (the latest origins), best weights kept.
+"""Train one forecasting network: minibatches drawn with a seed, Adam, gradient clipping, early
+stopping on held-out examples (the latest origins), best weights kept.
 
-The Forecaster talks to its networks through a *backend* (``train`` and ``predict``).
-:class:`NumpyBackend` runs them on the engine; ``rnnkit.torch.forecast.TorchBackend`` runs the
-same algorithm on PyTorch (GPU, several processes). Networks are always kept as engine modules
-between calls, so files, diagnostics and both backends see the same weights.
+The algorithm is :func:`rnnkit.training.run` driving a :class:`ForecastTrainee`; the backend
+(``rnnkit.backends``: the NumPy engine or PyTorch) only computes the steps, so both run the
+same minibatches, evaluations and stopping rule. Networks are always kept as engine modules
+between calls, so files, diagnostics and every backend see the same weights.
 """
 from __future__ import annotations
-
-import time
 
 import numpy as np
 
 from rnnkit import nn
-from rnnkit._backend import check_backend
+from rnnkit.backends import Backend, Trainer
+from rnnkit.nn.cell_table import make_recurrent
+from rnnkit.nn.seeding import derive, rng
+from rnnkit.training import Schedule, Trainee, run
+
+# Keys under a network's seed (rnnkit.nn.seeding): its layers' initial weights.
+_RNN, _HEAD = 0, 1
 
 
 def build_network(cell: str, n_inputs: int, hidden_size: int, num_layers: int, n_outputs: int,
-                  seed: int, dtype=np.float32) -> nn.Sequential:
-    """recurrent layer -> last step -> linear: the seeds' forecaster."""
-    rnn_cls = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[cell]
+                  seed, dtype=np.float32) -> nn.Sequential:
+    """recurrent layer -> last step -> linear: the seeds' forecaster. ``seed`` (an int or a
+    ``SeedSequence``) gives each layer its own independent stream."""
     return nn.Sequential(
-        rnn_cls(n_inputs, hidden_size, num_layers=num_layers, batch_first=True, dtype=dtype, seed=seed),
+        make_recurrent(cell, n_inputs, hidden_size, num_layers=num_layers, batch_first=True,
+                       dtype=dtype, seed=derive(seed, _RNN)),
         nn.LastStep(batch_first=True),
-        nn.Linear(hidden_size, n_outputs, dtype=dtype, seed=seed + 1),
+        nn.Linear(hidden_size, n_outputs, dtype=dtype, seed=derive(seed, _HEAD)),
     )
 
 
-class NumpyBackend:
-    """Train and run forecasting networks on the NumPy engine (one CPU process)."""
-
-    name = "numpy"
-
-    def train(self, net: nn.Module, x, y, **kwargs) -> dict:
-        return train_network(net, x, y, **kwargs)
-
-    def predict(self, net: nn.Module, x: np.ndarray) -> np.ndarray:
-        return predict_batches(net, x)
+def predict_batches(run_model, x: np.ndarray, batch_size: int = 1024) -> np.ndarray:
+    """``run_model`` (a backend's runner) over ``x`` in batches, concatenated."""
+    return np.concatenate([run_model(x[i:i + batch_size]) for i in range(0, len(x), batch_size)])
 
 
-def get_backend(name: str, device: str | None = None):
-    """The backend called ``name`` ("numpy" or "torch") on ``device`` (torch only: "cpu",
-    "cuda", "cuda:1", ...; None picks cuda when available)."""
-    check_backend(name, device)
-    if name == "torch":
-        from rnnkit.torch.forecast import TorchBackend
-
-        return TorchBackend(device)
-    return NumpyBackend()
+def predict(backend: Backend, net: nn.Module, x: np.ndarray) -> np.ndarray:
+    """The network's outputs for inputs ``x`` (N, T, F) on ``backend``, eval mode."""
+    return predict_batches(backend.runner(net), x)
 
 
-def predict_batches(net: nn.Module, x: np.ndarray, batch_size: int = 1024) -> np.ndarray:
-    net.eval()
-    return np.concatenate([net(x[i:i + batch_size]) for i in range(0, len(x), batch_size)])
+class ForecastTrainee(Trainee):
+    """Minibatches of ``(x, y)`` drawn with replacement from a seeded generator; the validation
+    loss is the mean squared error on ``(x_val, y_val)``, averaged over ranks."""
+
+    def __init__(self, trainer: Trainer, x, y, x_val, y_val, batch_size: int, seed):
+        self.trainer, self.x, self.y, self.x_val, self.y_val = trainer, x, y, x_val, y_val
+        self.size = min(batch_size, len(x))
+        self.rng = rng(seed)  # the same draws on every rank and on every backend
+
+    def step(self):
+        idx = self.rng.integers(0, len(self.x), size=self.size)
+        loss, _ = self.trainer.step(self.x[idx], self.y[idx])
+        return loss
+
+    def evaluate(self) -> float | None:
+        if self.x_val is None:
+            return None
+        val = float(np.mean((predict_batches(self.trainer.runner(), self.x_val) - self.y_val) ** 2))
+        return self.trainer.mean_over_ranks(val)
+
+    def snapshot(self):
+        return self.trainer.snapshot()
+
+    def restore(self, state) -> None:
+        self.trainer.restore(state)
+
+    def mean_loss(self, losses: list) -> float:
+        return self.trainer.mean_loss(losses)
 
 
-class EarlyStopping:
-    """Keep the best validation loss seen, the step and the weights it came with, and say when
-    ``patience`` evaluations in a row have not improved on it (by more than 1e-7)."""
-
-    def __init__(self, patience: int, initial_state):
-        self.patience, self.bad = patience, 0
-        self.best_loss, self.best_step, self.best_state = np.inf, 0, initial_state
-
-    def should_stop(self, step: int, loss: float, snapshot) -> bool:
-        """Record the loss at ``step``; ``snapshot()`` copies the weights when it is the best."""
-        if loss < self.best_loss - 1e-7:
-            self.best_loss, self.best_step, self.best_state, self.bad = loss, step, snapshot(), 0
-            return False
-        self.bad += 1
-        return self.bad >= self.patience
-
-
-def train_network(net: nn.Module, x, y, *, x_val=None, y_val=None, lr: float, batch_size: int,
-                  max_steps: int, eval_every: int, patience: int, clip_norm: float, seed: int,
-                  fixed_steps: int | None = None, on_step=None) -> dict:
-    """Train in place. With validation data, stop after ``patience`` evaluations without
-    improvement and restore the best weights; with ``fixed_steps``, train exactly that long.
+def train_network(backend: Backend, net: nn.Module, x, y, *, x_val=None, y_val=None, lr: float,
+                  batch_size: int, max_steps: int, eval_every: int, patience: int, clip_norm: float,
+                  seed, fixed_steps: int | None = None, on_step=None) -> dict:
+    """Train ``net`` in place on ``backend``. With validation data, stop after ``patience``
+    evaluations without improvement and restore the best weights; with ``fixed_steps``, train
+    exactly that long.
 
     Returns a summary: steps run, best step, train and validation loss curves, seconds.
     """
-    rng = np.random.default_rng(seed)
-    optimizer = nn.Adam(net.parameters(), lr=lr)
-    loss = nn.MSELoss()
-    steps = fixed_steps if fixed_steps is not None else max_steps
-    stopper = EarlyStopping(patience, net.state_dict())
-    curve, val_curve, running = [], [], []
-    start = time.perf_counter()
-    for step in range(1, steps + 1):
-        net.train()
-        idx = rng.integers(0, len(x), size=min(batch_size, len(x)))
-        net.zero_grad()
-        running.append(loss(net(x[idx]), y[idx]))
-        net.backward(loss.backward())
-        nn.clip_grad_norm_(net.parameters(), clip_norm)
-        optimizer.step()
-        if on_step is not None:
-            on_step()
-        if step % eval_every and step != steps:
-            continue
-        curve.append((step, float(np.mean(running))))
-        running = []
-        if x_val is None or fixed_steps is not None:
-            continue
-        val = float(np.mean((predict_batches(net, x_val) - y_val) ** 2))
-        val_curve.append((step, val))
-        if stopper.should_stop(step, val, net.state_dict):
-            break
-    if x_val is not None and fixed_steps is None:
-        net.load_state_dict(stopper.best_state)
-    return {"steps": step, "best_step": stopper.best_step if x_val is not None else step,
-            "train_curve": curve, "val_curve": val_curve, "seconds": time.perf_counter() - start}
+    validate = x_val is not None and fixed_steps is None
+    schedule = Schedule(max_steps=fixed_steps if fixed_steps is not None else max_steps,
+                        eval_every=eval_every, patience=patience if validate else None)
+    tick = None if on_step is None else (lambda step, loss: on_step())
+    with backend.trainer(net, lr=lr, clip_norm=clip_norm, loss="mse") as trainer:
+        trainee = ForecastTrainee(trainer, x, y, x_val if validate else None, y_val, batch_size, seed)
+        history = run(trainee, schedule, on_step=tick)
+    return {"steps": history.steps, "best_step": history.best_step, **history.curves(),
+            "seconds": history.total_seconds}

@@ -17,14 +17,12 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from rnnkit._params import Params
+from rnnkit.exceptions import NotFittedError
 from rnnkit.forecast._inputs import as_series, season_length_for
 
 
-class NotFittedError(ValueError):
-    """``predict`` before ``fit``."""
-
-
-class BaseForecaster:
+class BaseForecaster(Params):
     """Base class. Subclasses implement ``_fit(series)``, ``_forecast(series, h)`` and may
     override ``_calibration_errors(series)``."""
 
@@ -35,20 +33,6 @@ class BaseForecaster:
     def _check_fitted(self) -> None:
         if not hasattr(self, "series_"):
             raise NotFittedError(f"{type(self).__name__} is not fitted: call fit(y) first")
-
-    def get_params(self) -> dict:
-        import inspect
-
-        names = [p for p in inspect.signature(type(self).__init__).parameters if p != "self"]
-        return {n: getattr(self, n) for n in names}
-
-    def clone(self):
-        """A new unfitted forecaster with the same parameters."""
-        return type(self)(**self.get_params())
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"{type(self).__name__}({args})"
 
     # --- fit / predict -----------------------------------------------------------------------
     def fit(self, y, covariates=None):

@@ -16,18 +16,23 @@ import os
 import numpy as np
 import pandas as pd
 
-from rnnkit._backend import check_backend
+from rnnkit.backends import check_backend, get_backend
 from rnnkit.data import TimeSeries
 from rnnkit.forecast._files import load_forecaster, save_forecaster
-from rnnkit.forecast._inputs import season_length_for
+from rnnkit.exceptions import NotFittedError
+from rnnkit.forecast._inputs import as_series, season_length_for
 from rnnkit.forecast._panel import as_panel, is_panel, long_frame
-from rnnkit.forecast._training import NumpyBackend, build_network, get_backend
+from rnnkit.forecast._transform import DESEASONALISERS, TRANSFORMS, SeriesTransform, season_periods
+from rnnkit.forecast._ensemble import PHASE1, REFIT, HeldOut, progress_bar, summary, train_ensemble
+from rnnkit.forecast._training import predict
 from rnnkit.forecast._windows import WindowNormaliser
-from rnnkit.forecast._windows import windows as _windows
+from rnnkit.nn.cell_table import get_cell
 from rnnkit.forecast.base import BaseForecaster, conformal_halfwidth, forecast_frame
 
-_CELLS = ("rnn", "lstm", "gru")
 _STRATEGIES = ("auto", "direct", "recursive")
+# What fit learns; a file holds exactly these (Forecaster.from_fitted).
+_FITTED = ("panel_", "season_length_", "strategy_", "nets_", "normalisers_", "transforms_",
+           "scaled_errors_", "calibration_scales_", "training_")
 _DTYPES = ("float32", "float64")
 
 
@@ -40,6 +45,13 @@ class Forecaster(BaseForecaster):
         Steps ahead to forecast.
     season_length : "auto" or int
         Season of the series (12 for monthly data, ...); "auto" reads it from the frequency.
+    transform : {"auto", "log", "none"}
+        Variance stabilisation fitted on the training part: "auto" takes the log of a strictly
+        positive series (swings that grow with the level become constant ones).
+    deseasonalise : {"auto", "stl", "none"}
+        "auto"/"stl": remove the season (STL; MSTL with the weekly season of hourly and
+        half-hourly data and the yearly one of daily data) before the network, and add it back
+        to the forecast, the last fitted season carried forward.
     cell : {"gru", "lstm", "rnn"}
     window : "auto" or int
         Past steps the network reads; "auto" takes max(2 * season, 2 * horizon, 8), shortened
@@ -89,7 +101,8 @@ class Forecaster(BaseForecaster):
     ['unique_id', 'ds', 'forecast', 'lo_90', 'hi_90']
     """
 
-    def __init__(self, horizon: int = 1, season_length="auto", cell: str = "gru", window="auto",
+    def __init__(self, horizon: int = 1, season_length="auto", transform: str = "auto",
+                 deseasonalise: str = "auto", cell: str = "gru", window="auto",
                  hidden_size: int = 32, num_layers: int = 1, strategy: str = "auto",
                  n_models: int = 3, max_steps: int = 500, eval_every: int = 25, patience: int = 5,
                  lr: float = 3e-3, batch_size: int = 64, clip_norm: float = 1.0, refit: bool = True,
@@ -97,6 +110,8 @@ class Forecaster(BaseForecaster):
                  n_jobs: int | None = -1, seed: int = 0, progress: bool = False):
         self.horizon = horizon
         self.season_length = season_length
+        self.transform = transform
+        self.deseasonalise = deseasonalise
         self.cell = cell
         self.window = window
         self.hidden_size = hidden_size
@@ -119,8 +134,7 @@ class Forecaster(BaseForecaster):
 
     # --- configuration -------------------------------------------------------------------------
     def _validate(self, series: TimeSeries) -> None:
-        if self.cell not in _CELLS:
-            raise ValueError(f"cell: expected one of {_CELLS}, got {self.cell!r}")
+        get_cell(self.cell)
         if self.n_jobs is not None and (isinstance(self.n_jobs, bool) or not isinstance(self.n_jobs, (int, np.integer))
                                         or (self.n_jobs < 1 and self.n_jobs != -1)):
             raise ValueError(f"n_jobs: expected a positive integer, -1 (every core) or None, got {self.n_jobs!r}")
@@ -128,6 +142,9 @@ class Forecaster(BaseForecaster):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) or not value > 0:
                 raise ValueError(f"{name}: expected a positive number, got {value!r}")
+        for name, allowed in (("transform", TRANSFORMS), ("deseasonalise", DESEASONALISERS)):
+            if getattr(self, name) not in allowed:
+                raise ValueError(f"{name}: expected one of {allowed}, got {getattr(self, name)!r}")
         if self.dtype not in _DTYPES:
             raise ValueError(f"dtype: expected one of {_DTYPES}, got {self.dtype!r}")
         check_backend(self.backend, self.device)  # an unknown backend or device: refused now
@@ -186,25 +203,47 @@ class Forecaster(BaseForecaster):
         -------
         self
         """
-        if not is_panel(y):
-            self.__dict__.pop("panel_", None)
-            return super().fit(y, covariates)
         self._check_horizon()
-        panel = as_panel(y, covariates)
-        for name in ("series_", "calibration_errors_"):
+        single = not is_panel(y)
+        panel = {None: as_series(y, covariates)} if single else as_panel(y, covariates)
+        for name in _FITTED + ("series_", "calibration_errors_"):
             self.__dict__.pop(name, None)
         self.season_length_ = season_length_for(next(iter(panel.values())), self.season_length)
+        self._validate(next(iter(panel.values())))  # the settings first: they name no series
         for key, series in panel.items():
             try:
                 self._check_length(series)
             except ValueError as exc:
+                if single:
+                    raise
                 raise ValueError(f"series {key!r}: {exc}") from None
-        self._fit_many(list(panel.values()))
-        self.panel_ = panel
+        state = self._fit_many(list(panel.values()))
+        self._set_fitted(dict(state, panel_=panel, season_length_=self.season_length_))
         return self
 
-    def _fit(self, series: TimeSeries) -> None:
-        self._fit_many([series])
+    def _set_fitted(self, state: dict) -> None:
+        """Take the learned attributes in ``state`` (exactly those of ``_FITTED``)."""
+        if set(state) != set(_FITTED):
+            raise ValueError(f"state: expected the fitted attributes {sorted(_FITTED)}, got {sorted(state)}")
+        n = len(state["panel_"])
+        for name in ("normalisers_", "transforms_", "calibration_scales_"):
+            if len(state[name]) != n:
+                raise ValueError(f"state: {name} has {len(state[name])} entries for {n} series")
+        self.__dict__.update(state)
+        self.normaliser_ = self.normalisers_[0]
+        if None in self.panel_:  # one series: also where BaseForecaster looks for it
+            self.series_ = self.panel_[None]
+
+    @classmethod
+    def from_fitted(cls, params: dict, state: dict) -> Forecaster:
+        """A fitted forecaster from its parameters and learned attributes (what a file holds):
+        ``state`` maps every name of ``Forecaster._FITTED`` to its value; ``panel_`` is
+        ``{None: series}`` for a model of one series."""
+        model = cls(**params)
+        model.season_length_ = state.get("season_length_")
+        model._validate(next(iter(state["panel_"].values())))
+        model._set_fitted(state)
+        return model
 
     def _held_out(self, n: int, w: int, n_series: int = 1) -> int:
         """How many of a series' latest origins to hold out (early stopping, interval
@@ -225,97 +264,67 @@ class Forecaster(BaseForecaster):
         direct_examples = n_series * (cut - w - self.horizon + 1)
         return "direct" if direct_examples >= max(40, 3 * self.horizon) else "recursive"
 
-    def _train_ensemble(self, x, y, seed_offset: int, bar, **kwargs) -> tuple[list, list]:
-        """Train the ``n_models`` networks, in worker processes when ``n_jobs`` allows: each
-        network is trained alone from its own seed, so the result does not depend on it."""
-        shape = (self.cell, x.shape[-1], self.hidden_size, self.num_layers, y.shape[1])
-        settings = dict(lr=self.lr, batch_size=self.batch_size, max_steps=self.max_steps,
-                        eval_every=self.eval_every, patience=self.patience,
-                        clip_norm=self.clip_norm, **kwargs)
-        jobs = self._jobs()
-        if jobs == 1:
-            backend = get_backend(self.backend, self.device)
-            tick = (lambda: bar.update(1)) if bar else None
-            results = [_train_one(backend, shape, self._dtype, self.seed + i, x, y,
-                                  dict(settings, seed=self.seed + seed_offset + i, on_step=tick))
-                       for i in range(self.n_models)]
-        else:
-            from joblib import Parallel, delayed
-
-            tasks = (delayed(_train_one)(NumpyBackend(), shape, self._dtype, self.seed + i, x, y,
-                                         dict(settings, seed=self.seed + seed_offset + i))
-                     for i in range(self.n_models))
-            results = []
-            for net, summary in Parallel(n_jobs=jobs, return_as="generator")(tasks):
-                results.append((net, summary))
-                if bar:
-                    bar.update(summary["steps"])
-        return [r[0] for r in results], [r[1] for r in results]
-
-    def _jobs(self) -> int:
-        """Worker processes for the ensemble: 1 on the torch backend (it has its own
-        parallelism) and for a single network; else ``n_jobs``, where -1 means one per network
-        up to twice the cores (measured: 3 networks on 2 cores finish sooner all at once than
-        two then one, 17 s against 20 s for nottem)."""
-        if self.backend != "numpy" or self.n_models == 1 or self.n_jobs in (None, 1):
-            return 1
-        limit = 2 * (os.cpu_count() or 1) if self.n_jobs == -1 else self.n_jobs
-        return max(1, min(self.n_models, limit))
-
-    def _fit_many(self, many: list[TimeSeries]) -> None:
+    def _fit_many(self, many: list[TimeSeries]) -> dict:
+        """Train on every series; returns the learned attributes but the panel itself."""
         h, S = self.horizon, len(many)
         n_min = min(len(s) for s in many)
         w = self._window_for(n_min)
-        self.strategy_ = self._resolve_strategy(n_min, w, many[0].covariates is not None, S)
+        self.strategy_ = strategy = self._resolve_strategy(n_min, w, many[0].covariates is not None, S)
         k = self._outputs
         need = w + h + k + self._held_out(n_min, w, S) - 1  # one training example at least
         if n_min < need:
             raise ValueError(f"y: series has {n_min} points; strategy {self.strategy_!r} with window "
                              f"{w} and horizon {h} needs at least {need}")
         # Phase one: each series' latest origins are held out (early stopping, calibration).
-        held = [_HeldOut(s, w, h, k, self._held_out(len(s), w, S)) for s in many]
+        held = [HeldOut(s, w, h, k, self._held_out(len(s), w, S), self._transform_for(s, w)) for s in many]
         x_tr, y_tr = self._stack([(p.x, p.y) for p in held])
         x_val, y_val = self._stack([(p.x_val, p.y_val) for p in held])
-        bar = _progress(self.progress and self._main_process(), self.n_models * self.max_steps * (2 if self.refit else 1))
-        nets, summaries = self._train_ensemble(x_tr, y_tr, 1000, bar, x_val=x_val, y_val=y_val)
-        self.nets_ = nets
+        bar = progress_bar(self.progress and self._main_process(), self.n_models * self.max_steps * (2 if self.refit else 1))
+        nets, summaries = train_ensemble(self, x_tr, y_tr, PHASE1, bar, x_val=x_val, y_val=y_val)
+        self.nets_ = nets  # the phase-one ensemble forecasts the held-out origins
         # Calibration: the phase-one ensemble's held-out errors, in units of each series' scale
         # so that one global model pools them across series.
-        forecasts = self._paths([(p.normaliser, p.past, p.cov_past) for p in held], h)
-        self.calibration_scales_ = np.array([p.normaliser.scale_ for p in held])
-        self.scaled_errors_ = np.concatenate(
-            [np.abs(p.actual - f) / p.normaliser.scale_ for p, f in zip(held, forecasts)])
-        self.normalisers_ = [p.normaliser for p in held]
+        paths = self._paths([(p.normaliser, p.past, p.cov_past) for p in held], h)
+        forecasts = [p.transform.inverse(f, p.first) for p, f in zip(held, paths)]
+        scales = np.array([p.error_scale for p in held])
+        errors = np.concatenate([np.abs(p.actual - f) / p.error_scale for p, f in zip(held, forecasts)])
+        normalisers, transforms = [p.normaliser for p in held], [p.transform for p in held]
         best = min(max(int(np.mean([s["best_step"] for s in summaries])), self.eval_every), self.max_steps)
-        self.training_ = {"strategy": self.strategy_, "window": w, "series": S,
+        training = {"strategy": strategy, "window": w, "series": S,
                           "held_out": int(sum(len(p.actual) for p in held)),
                           "examples": len(x_tr), "best_step": best,
-                          "phase1": [_summary(s) for s in summaries]}
+                          "phase1": [summary(s) for s in summaries]}
         if self.refit:  # Phase two: every origin, for the number of steps phase one chose.
-            finals = [WindowNormaliser(w, k).fit(s.values, s.covariates) for s in many]
-            x_all, y_all = self._stack([f.examples(s.values, s.covariates)[:2] for f, s in zip(finals, many)])
-            nets, summaries = self._train_ensemble(x_all, y_all, 2000, bar, fixed_steps=best)
-            self.normalisers_, self.nets_ = finals, nets
-            self.training_["refit"] = [_summary(s) for s in summaries]
-        self.normaliser_ = self.normalisers_[0]
+            transforms = [self._transform_for(s, w).fit(s.values) for s in many]
+            adjusted = [t.forward(s.values) for t, s in zip(transforms, many)]
+            finals = [WindowNormaliser(w, k).fit(a, s.covariates) for a, s in zip(adjusted, many)]
+            x_all, y_all = self._stack([f.examples(a, s.covariates)[:2] for f, a, s in zip(finals, adjusted, many)])
+            nets, summaries = train_ensemble(self, x_all, y_all, REFIT, bar, fixed_steps=best)
+            normalisers, transforms = finals, transforms
+            training["refit"] = [summary(s) for s in summaries]
         if bar:
             bar.close()
+        return {"strategy_": strategy, "nets_": nets, "normalisers_": normalisers, "transforms_": transforms,
+                "scaled_errors_": errors, "calibration_scales_": scales, "training_": training}
+
+    def _transform_for(self, series: TimeSeries, w: int) -> SeriesTransform:
+        """The unfitted per-series transform (log, seasons) for a series like ``series``."""
+        periods = season_periods(self.season_length_, len(series) - self.horizon, series.freq)
+        deseasonalise = "none" if self.deseasonalise == "none" else "stl"
+        return SeriesTransform(self.transform, deseasonalise, periods, keep=w)
 
     def _stack(self, pairs) -> tuple[np.ndarray, np.ndarray]:
         xs, ys = zip(*pairs)
         return (np.concatenate(xs).astype(self._dtype, copy=False),
                 np.concatenate(ys).astype(self._dtype, copy=False))
 
-    def _calibration_errors(self, series) -> np.ndarray:
-        return self.scaled_errors_ * self.calibration_scales_[0]
-
     def calibration(self) -> np.ndarray:
-        """Absolute held-out errors (origins, horizon) behind the intervals. A global model
-        pools its series' errors in units of each series' scale, so it returns those
-        (``scaled_errors_``; series i's intervals are ``calibration_scales_[i]`` times them)."""
-        if hasattr(self, "panel_"):
-            return self.scaled_errors_
-        return super().calibration()
+        """Held-out errors (origins, horizon) behind the intervals: absolute for a model of one
+        series; a global model pools its series' errors in units of each series' scale, so it
+        returns those (``scaled_errors_``; series i's intervals are ``calibration_scales_[i]``
+        times them)."""
+        self._check_fitted()
+        return self.scaled_errors_ * self.calibration_scales_[0] if None in self.panel_ else self.scaled_errors_
 
     # --- forecasting ---------------------------------------------------------------------------
     def _paths(self, segments: list, h: int) -> list[np.ndarray]:
@@ -334,18 +343,37 @@ class Forecaster(BaseForecaster):
         while paths[0].shape[1] < w + h:
             x = np.concatenate([norm.normalise(p[:, -w:], cov) for (norm, _, cov), p in zip(segments, paths)])
             x = x.astype(self._dtype, copy=False)
-            out = np.mean([backend.predict(net, x) for net in self.nets_], axis=0)
+            out = np.mean([predict(backend, net, x) for net in self.nets_], axis=0)
             paths = [np.concatenate([p, norm.to_levels(o, p[:, -1])], axis=1)
                      for (norm, _, _), p, o in zip(segments, paths, np.split(out, cuts))]
         return [p[:, w:w + h] for p in paths]
 
-    def _last_window(self, series: TimeSeries, normaliser) -> tuple:
-        w = normaliser.window
+    def _last_window(self, series: TimeSeries, normaliser, transform) -> tuple:
+        w, n = normaliser.window, len(series)
         cov = None if series.covariates is None else np.asarray(series.covariates[-w:])[None]
-        return normaliser, np.asarray(series.values[-w:])[None, :], cov
+        return normaliser, transform.forward(np.asarray(series.values[-w:]), start=n - w)[None, :], cov
+
+    def _forecasts(self, many: list, h: int) -> list[np.ndarray]:
+        """The next ``h`` values of each fitted series, in its units."""
+        segments = [self._last_window(s, n, t) for s, n, t in zip(many, self.normalisers_, self.transforms_)]
+        paths = self._paths(segments, h)
+        return [t.inverse(p, np.array([len(s)]))[0] for s, t, p in zip(many, self.transforms_, paths)]
 
     def _forecast(self, series: TimeSeries, h: int) -> np.ndarray:
-        return self._paths([self._last_window(series, self.normaliser_)], h)[0][0]
+        return self._forecasts([series], h)[0]
+
+    def recent_inputs(self, batch: int = 256, series: int = 0) -> np.ndarray:
+        """The networks' inputs for the latest ``batch`` windows of fitted series number
+        ``series`` (transformed, deseasonalised and normalised as in training): what
+        diagnostics such as the memory horizon are measured on."""
+        self._check_fitted()
+        many = list(self.panel_.values())
+        data, norm, tf = many[series], self.normalisers_[series], self.transforms_[series]
+        n, w = len(data), norm.window
+        take = min(n, batch + w - 1, tf.keep + (n - tf.n_) if tf.periods_ else n)
+        values = tf.forward(np.asarray(data.values[n - take:]), start=n - take)
+        cov = None if data.covariates is None else np.asarray(data.covariates[n - take:])
+        return norm.inputs(values, cov)[-batch:].astype(self._dtype, copy=False)
 
     def predict(self, horizon: int | None = None, level=None) -> pd.DataFrame:
         """Forecast the next ``horizon`` steps (default: the fitted horizon).
@@ -362,16 +390,14 @@ class Forecaster(BaseForecaster):
         interval columns). A global model: long format, columns ``unique_id``, ``ds``,
         ``forecast`` (+ intervals), every series in the order it was given.
         """
-        if not hasattr(self, "panel_"):
-            return super().predict(horizon, level)
         h, levels = self._check_predict_args(horizon, level)
         panel = self.panel_
-        points = self._paths([self._last_window(s, n) for s, n in zip(panel.values(), self.normalisers_)], h)
+        points = self._forecasts(list(panel.values()), h)
         frames = {}
         for key, series, point, scale in zip(panel, panel.values(), points, self.calibration_scales_):
-            frames[key] = forecast_frame(series, point[0], levels, lambda lv, s=scale: s * conformal_halfwidth(
+            frames[key] = forecast_frame(series, point, levels, lambda lv, s=scale: s * conformal_halfwidth(
                 self.scaled_errors_, lv, h))
-        return long_frame(frames)
+        return frames[None] if None in panel else long_frame(frames)
 
     def backtest(self, y, covariates=None, folds: int = 3, step: int | None = None, level=None):
         """Rolling-origin backtest with a refit per fold (one series); see
@@ -383,7 +409,7 @@ class Forecaster(BaseForecaster):
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "panel_"):
-            super()._check_fitted()
+            raise NotFittedError(f"{type(self).__name__} is not fitted: call fit(y) first")
 
     # --- files ---------------------------------------------------------------------------------
     def save(self, path) -> None:
@@ -397,11 +423,7 @@ class Forecaster(BaseForecaster):
             save_forecaster(self, path)
 
     def _main_process(self) -> bool:
-        if self.backend != "torch":
-            return True
-        from rnnkit.torch.distributed import is_main
-
-        return is_main()
+        return get_backend(self.backend, self.device).is_main()
 
     @classmethod
     def load(cls, path, backend: str = "numpy", device: str | None = None) -> Forecaster:
@@ -412,38 +434,3 @@ class Forecaster(BaseForecaster):
         return load_forecaster(cls, path, backend, device)
 
 
-class _HeldOut:
-    """Phase one for one series: training examples whose targets end before ``cut`` and the
-    held-out origins from ``cut`` on, each with a full horizon after it."""
-
-    def __init__(self, series: TimeSeries, w: int, h: int, k: int, n_val: int):
-        values, cov = np.asarray(series.values), series.covariates
-        cut = len(values) - h - n_val + 1
-        head_cov = None if cov is None else cov[:cut]
-        self.normaliser = WindowNormaliser(w, k).fit(values[:cut], head_cov)
-        self.x, self.y, _ = self.normaliser.examples(values[:cut], head_cov)
-        self.past = _windows(values, w)[cut - w:cut - w + n_val]
-        self.cov_past = None if cov is None else _windows(cov, w)[cut - w:cut - w + n_val]
-        self.actual = _windows(values[cut:], h)[:n_val]
-        self.x_val = self.normaliser.normalise(self.past, self.cov_past)
-        self.y_val = (self.actual[:, :k] - self.past[:, -1:]) / self.normaliser.scale_
-
-
-def _train_one(backend, shape: tuple, dtype, init_seed: int, x, y, settings: dict) -> tuple:
-    """Build one network from ``init_seed`` and train it; module level so that worker
-    processes can run it."""
-    net = build_network(*shape, init_seed, dtype=dtype)
-    return net, backend.train(net, x, y, **settings)
-
-
-def _summary(s: dict) -> dict:
-    return {"steps": s["steps"], "best_step": s["best_step"], "seconds": round(s["seconds"], 3),
-            "train_curve": s["train_curve"], "val_curve": s["val_curve"]}
-
-
-def _progress(enabled: bool, total: int):
-    if not enabled:
-        return None
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, desc="training", unit="step", leave=False)

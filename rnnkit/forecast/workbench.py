@@ -129,7 +129,7 @@ def _memory_figure(model: Forecaster, series: TimeSeries, path, batch: int = 256
     from rnnkit.diagnostics import memory_horizon
     from rnnkit.diagnostics.figures import memory_figure
 
-    x = model.normaliser_.inputs(np.asarray(series.values), series.covariates)[-batch:]
+    x = model.recent_inputs(batch)
     memories = [memory_horizon(net, x) for net in model.nets_]
     memory_figure(memories, path, title="Memory of the forecaster: sensitivity of the forecast to past inputs")
     return [m.horizon for m in memories]

@@ -3,11 +3,12 @@ and what came."""
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
-def resolve_dtype(dtype) -> np.dtype:
+def resolve_dtype(dtype: DTypeLike) -> np.dtype:
     """Module dtype: float32 (default) or float64."""
     try:
         dt = np.dtype(dtype)
@@ -24,7 +25,7 @@ def check_dtype(name: str, array: np.ndarray) -> None:
         raise ValueError(f"{name}: expected real numbers, got an array of dtype {array.dtype}")
 
 
-def as_float_array(name: str, value, dtype: np.dtype) -> np.ndarray:
+def as_float_array(name: str, value: ArrayLike, dtype: np.dtype) -> np.ndarray:
     """Convert ``value`` to an array of the module's dtype, refusing non-numeric data."""
     try:
         array = np.asarray(value)
@@ -34,13 +35,13 @@ def as_float_array(name: str, value, dtype: np.dtype) -> np.ndarray:
     return array.astype(dtype, copy=False)
 
 
-def check_positive_int(name: str, value) -> int:
+def check_positive_int(name: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
         raise ValueError(f"{name}: expected a positive integer, got {value!r}")
     return int(value)
 
 
-def check_probability(name: str, value) -> float:
+def check_probability(name: str, value: object) -> float:
     if not isinstance(value, (int, float, np.floating)) or not 0.0 <= float(value) < 1.0:
         raise ValueError(f"{name}: expected a number in [0, 1), got {value!r}")
     return float(value)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import platform
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 _FENV_BYTES = 64  # larger than glibc's fenv_t on x86-64 (32 bytes) and aarch64 (8 bytes)
@@ -42,7 +43,7 @@ else:
 
 
 @contextmanager
-def flush_denormals():
+def flush_denormals() -> Iterator[None]:
     """Context manager: subnormal inputs and results count as zero inside the block."""
     if _LIBM is None:
         yield

@@ -8,6 +8,7 @@ setting. threadpoolctl talks to the BLAS that numpy loaded; without it this is a
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 SMALL_STEP_MACS = 1_000_000
@@ -27,7 +28,7 @@ def _blas_controllers():
 
 
 @contextmanager
-def blas_threads_for(step_macs: int):
+def blas_threads_for(step_macs: int) -> Iterator[None]:
     """Limit BLAS to one thread inside the block if a recurrent step is small."""
     controllers = _blas_controllers() if step_macs < SMALL_STEP_MACS else []
     saved = [(c, c.get_num_threads()) for c in controllers]

@@ -37,7 +37,8 @@ def _norm_type(value) -> float:
     return order
 
 
-def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False) -> float:
+def clip_grad_norm_(parameters: Parameter | Iterable[Parameter], max_norm: float, norm_type: float | str = 2.0,
+                    error_if_nonfinite: bool = False) -> float:
     """Scale all gradients together so that their joint norm is at most ``max_norm``.
 
     The norm is taken over the norms of the individual gradients, as if they were
@@ -81,7 +82,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     return total
 
 
-def clip_grad_value_(parameters, clip_value) -> None:
+def clip_grad_value_(parameters: Parameter | Iterable[Parameter], clip_value: float) -> None:
     """Clamp every gradient element into ``[-clip_value, clip_value]`` in place.
 
     Parameters

@@ -6,6 +6,7 @@ seeds' forecaster: read a window, keep the last step's hidden state, map it to t
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from rnnkit.nn.module import Module
 
@@ -31,14 +32,14 @@ class Sequential(Module):
     def __getitem__(self, i: int) -> Module:
         return list(self._modules.values())[i]
 
-    def forward(self, x):
+    def forward(self, x: ArrayLike) -> np.ndarray:
         for m in self._modules.values():
             x = m(x)
             if isinstance(x, tuple):
                 x = x[0]
         return x
 
-    def backward(self, dy):
+    def backward(self, dy: ArrayLike) -> np.ndarray | None:
         for m in reversed(list(self._modules.values())):
             dy = m.backward(dy)
             if isinstance(dy, tuple):
@@ -57,14 +58,14 @@ class LastStep(Module):
     def extra_repr(self) -> str:
         return f"batch_first={self.batch_first}"
 
-    def forward(self, x):
+    def forward(self, x: ArrayLike) -> np.ndarray:
         x = np.asarray(x)
         if x.ndim != 3:
             raise ValueError(f"input: expected a 3-D sequence output, got shape {x.shape}")
         self._shape, self._dtype = x.shape, x.dtype
         return x[:, -1] if self.batch_first else x[-1]
 
-    def backward(self, dy):
+    def backward(self, dy: ArrayLike) -> np.ndarray:
         dx = np.zeros(self._shape, dtype=self._dtype)
         if self.batch_first:
             dx[:, -1] = dy

@@ -10,8 +10,13 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from rnnkit.nn.losses import CrossEntropyLoss, MSELoss
+    from rnnkit.nn.module import Module
 
 
 def _flatten(tree) -> list:
@@ -52,7 +57,7 @@ class GradcheckResult:
         return self.max_error <= self.tolerance
 
 
-def gradcheck(module, inputs: tuple, eps: float = 1e-6, tolerance: float = 1e-6,
+def gradcheck(module: Module | MSELoss | CrossEntropyLoss, inputs: tuple, eps: float = 1e-6, tolerance: float = 1e-6,
               seed: int = 0) -> GradcheckResult:
     """Compare ``module.backward`` with central finite differences.
 

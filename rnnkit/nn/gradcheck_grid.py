@@ -64,6 +64,6 @@ def other_cases() -> Iterator[tuple[str, object, tuple]]:
     yield "lstm -> last step -> linear", model, (rng.standard_normal((3, 7, 1)),)
 
 
-def all_cases(quick: bool = False):
+def all_cases(quick: bool = False) -> Iterator[tuple[str, object, tuple]]:
     yield from recurrent_cases(quick)
     yield from other_cases()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from rnnkit.nn import _checks
 from rnnkit.nn.module import Module, Parameter
@@ -21,7 +22,8 @@ class Linear(Module):
         Weights and bias ~ U(-1/sqrt(in_features), 1/sqrt(in_features)), torch's default.
     """
 
-    def __init__(self, in_features, out_features, bias=True, dtype=np.float32, seed=None):
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, dtype: DTypeLike = np.float32,
+                 seed: int | np.random.SeedSequence | None = None):
         super().__init__()
         self.in_features = _checks.check_positive_int("in_features", in_features)
         self.out_features = _checks.check_positive_int("out_features", out_features)
@@ -35,7 +37,7 @@ class Linear(Module):
     def extra_repr(self) -> str:
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
 
-    def forward(self, x):
+    def forward(self, x: ArrayLike) -> np.ndarray:
         x = _checks.as_float_array("input", x, self.dtype)
         if x.ndim == 0 or x.shape[-1] != self.in_features:
             raise ValueError(f"input: expected {self.in_features} features in the last axis, got shape {x.shape}")
@@ -45,7 +47,7 @@ class Linear(Module):
             y += self.bias.data
         return y
 
-    def backward(self, dy):
+    def backward(self, dy: ArrayLike) -> np.ndarray:
         """Accumulate dW = sum dy^T x and db = sum dy; return dx = dy W."""
         x = self._x
         if x is None:
@@ -62,7 +64,8 @@ class Linear(Module):
 class Embedding(Module):
     """Lookup table from integer ids to vectors, as ``torch.nn.Embedding`` (weights ~ N(0, 1))."""
 
-    def __init__(self, num_embeddings, embedding_dim, dtype=np.float32, seed=None):
+    def __init__(self, num_embeddings: int, embedding_dim: int, dtype: DTypeLike = np.float32,
+                 seed: int | np.random.SeedSequence | None = None):
         super().__init__()
         self.num_embeddings = _checks.check_positive_int("num_embeddings", num_embeddings)
         self.embedding_dim = _checks.check_positive_int("embedding_dim", embedding_dim)
@@ -74,7 +77,7 @@ class Embedding(Module):
     def extra_repr(self) -> str:
         return f"{self.num_embeddings}, {self.embedding_dim}"
 
-    def forward(self, ids):
+    def forward(self, ids: ArrayLike) -> np.ndarray:
         ids = np.asarray(ids)
         if ids.dtype.kind not in "iu":
             raise ValueError(f"ids: expected an integer array, got dtype {ids.dtype}")
@@ -84,7 +87,7 @@ class Embedding(Module):
         self._ids = ids
         return self.weight.data[ids]
 
-    def backward(self, dy):
+    def backward(self, dy: ArrayLike) -> None:
         """Scatter-add the rows of ``dy`` into the used rows of the table; ids get no gradient."""
         if self._ids is None:
             raise RuntimeError("backward() called before forward()")
@@ -98,7 +101,7 @@ class Dropout(Module):
     """Zero each element with probability ``p`` in training and scale the rest by 1/(1-p);
     the identity in eval mode, as ``torch.nn.Dropout``. ``seed`` fixes the masks."""
 
-    def __init__(self, p=0.5, seed=None):
+    def __init__(self, p: float = 0.5, seed: int | np.random.SeedSequence | None = None):
         super().__init__()
         self.p = _checks.check_probability("p", p)
         self._rng = np.random.default_rng(seed)
@@ -107,7 +110,7 @@ class Dropout(Module):
     def extra_repr(self) -> str:
         return f"p={self.p}"
 
-    def forward(self, x):
+    def forward(self, x: ArrayLike) -> np.ndarray:
         x = np.asarray(x)
         if not self.training or self.p == 0.0:
             self._mask = None
@@ -116,5 +119,5 @@ class Dropout(Module):
         self._mask = (self._rng.random(x.shape) < keep).astype(x.dtype) / keep
         return x * self._mask
 
-    def backward(self, dy):
+    def backward(self, dy: np.ndarray) -> np.ndarray:
         return dy if self._mask is None else dy * self._mask

@@ -7,6 +7,7 @@ Each loss is a small object, as in torch (``loss = criterion(input, target)``), 
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -34,7 +35,7 @@ class MSELoss:
             return sq
         return float(sq.sum() if self.reduction == "sum" else sq.mean())
 
-    def backward(self, grad=1.0):
+    def backward(self, grad: ArrayLike = 1.0) -> np.ndarray:
         if self._diff is None:
             raise RuntimeError("backward() called before the loss was computed")
         g = 2.0 * self._diff * np.asarray(grad, dtype=self._diff.dtype)
@@ -85,7 +86,7 @@ class CrossEntropyLoss:
         n_used = int(used.sum())
         return total / n_used if n_used else float("nan")  # torch also gives nan here
 
-    def backward(self, grad=1.0):
+    def backward(self, grad: ArrayLike = 1.0) -> np.ndarray:
         """d loss / d logits = softmax(logits) - onehot(target), on the used rows."""
         if self._cache is None:
             raise RuntimeError("backward() called before the loss was computed")
@@ -103,11 +104,12 @@ class CrossEntropyLoss:
         return g[0] if single else g
 
 
-def mse_loss(input, target, reduction: str = "mean"):
+def mse_loss(input: ArrayLike, target: ArrayLike, reduction: str = "mean") -> float | np.ndarray:
     """Mean squared error; see :class:`MSELoss`."""
     return MSELoss(reduction)(input, target)
 
 
-def cross_entropy(input, target, ignore_index: int = -100, reduction: str = "mean"):
+def cross_entropy(input: ArrayLike, target: ArrayLike, ignore_index: int = -100,
+                  reduction: str = "mean") -> float | np.ndarray:
     """Cross-entropy from logits; see :class:`CrossEntropyLoss`."""
     return CrossEntropyLoss(ignore_index, reduction)(input, target)

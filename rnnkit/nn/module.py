@@ -7,6 +7,7 @@ nesting: ``rnn.weight_ih_l0``, ``head.weight``.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 
@@ -58,10 +59,10 @@ class Module:
     def __call__(self, *args, **kwargs):
         return self.forward(*args, **kwargs)
 
-    def forward(self, *args, **kwargs):  # pragma: no cover - abstract
+    def forward(self, *args: Any, **kwargs: Any) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def backward(self, *args, **kwargs):  # pragma: no cover - abstract
+    def backward(self, *args: Any, **kwargs: Any) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError
 
     # --- traversal -------------------------------------------------------------------------

@@ -15,12 +15,16 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from rnnkit.nn import _checks
 from rnnkit.nn._denormals import flush_denormals
 from rnnkit.nn._threads import blas_threads_for
 from rnnkit.nn.cells import gru, lstm, rnn
 from rnnkit.nn.module import Module, Parameter
+
+#: A layer's final (or initial) state: h, or the pair (h, c) for the LSTM.
+States = np.ndarray | tuple[np.ndarray, np.ndarray]
 
 
 class RNNBase(Module):
@@ -29,8 +33,9 @@ class RNNBase(Module):
     gates = 1  # rows of W_ih per hidden unit: 1 (RNN), 4 (LSTM), 3 (GRU)
     n_states = 1  # h only, or (h, c) for the LSTM
 
-    def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
-                 dropout=0.0, bidirectional=False, dtype=np.float32, seed=None):
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
+                 batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
+                 dtype: DTypeLike = np.float32, seed: int | np.random.SeedSequence | None = None):
         super().__init__()
         self.input_size = _checks.check_positive_int("input_size", input_size)
         self.hidden_size = _checks.check_positive_int("hidden_size", hidden_size)
@@ -143,7 +148,8 @@ class RNNBase(Module):
         return (np.arange(T)[:, None] < arr[None, :])[:, :, None]
 
     # --- forward --------------------------------------------------------------------------------
-    def forward(self, x, hx=None, lengths=None):
+    def forward(self, x: ArrayLike, hx: ArrayLike | tuple[ArrayLike, ArrayLike] | None = None,
+                lengths: ArrayLike | None = None) -> tuple[np.ndarray, States]:
         """Run the layers over a sequence.
 
         Parameters
@@ -202,7 +208,9 @@ class RNNBase(Module):
         return output, (finals[0] if self.n_states == 1 else tuple(finals))
 
     # --- backward -------------------------------------------------------------------------------
-    def backward(self, dout=None, dh_n=None):
+    def backward(self, dout: ArrayLike | None = None,
+                 dh_n: ArrayLike | tuple[ArrayLike | None, ArrayLike | None] | None = None
+                 ) -> tuple[np.ndarray, States]:
         """Backpropagation through time for the last :meth:`forward`.
 
         Parameters
@@ -303,8 +311,10 @@ class RNN(RNNBase):
     seed : int or None, for the initial weights and dropout masks
     """
 
-    def __init__(self, input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=True,
-                 batch_first=False, dropout=0.0, bidirectional=False, dtype=np.float32, seed=None):
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, nonlinearity: str = "tanh",
+                 bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
+                 bidirectional: bool = False, dtype: DTypeLike = np.float32,
+                 seed: int | np.random.SeedSequence | None = None):
         if nonlinearity not in ("tanh", "relu"):
             raise ValueError(f"nonlinearity: expected 'tanh' or 'relu', got {nonlinearity!r}")
         super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,

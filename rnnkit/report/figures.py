@@ -2,10 +2,16 @@
 written atomically as PNG."""
 from __future__ import annotations
 
+import os
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
 from rnnkit.io import atomic_path
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 def _pyplot():
@@ -17,13 +23,14 @@ def _pyplot():
     return plt
 
 
-def save_figure(fig, path) -> None:
+def save_figure(fig: Figure, path: str | os.PathLike[str]) -> None:
     with atomic_path(path, suffix=".png") as tmp:
         fig.savefig(tmp, format="png", dpi=110, bbox_inches="tight")
     _pyplot().close(fig)
 
 
-def forecast_figure(history: pd.Series, forecast: pd.DataFrame, title: str, path, last: int = 300):
+def forecast_figure(history: pd.Series, forecast: pd.DataFrame, title: str, path: str | os.PathLike[str],
+                    last: int = 300) -> None:
     """The last ``last`` points of history, the forecast and its intervals (widest lightest)."""
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(9, 4))
@@ -41,7 +48,7 @@ def forecast_figure(history: pd.Series, forecast: pd.DataFrame, title: str, path
     save_figure(fig, path)
 
 
-def backtest_figure(errors: dict, path, metric: str = "MAE by step ahead"):
+def backtest_figure(errors: dict, path: str | os.PathLike[str], metric: str = "MAE by step ahead") -> None:
     """Mean absolute error by step ahead for each model (``errors``: name -> array (h,))."""
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7, 4))
@@ -56,7 +63,7 @@ def backtest_figure(errors: dict, path, metric: str = "MAE by step ahead"):
     save_figure(fig, path)
 
 
-def training_figure(training: dict, path):
+def training_figure(training: dict, path: str | os.PathLike[str]) -> None:
     """Training and held-out loss against steps for each network of the ensemble."""
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7, 4))

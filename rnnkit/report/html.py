@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import html
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -23,7 +24,7 @@ def _image(path: Path) -> str:
     return f'<img alt="{html.escape(Path(path).stem)}" src="data:image/png;base64,{data}">'
 
 
-def html_report(path, title: str, sections: list[tuple[str, object]]) -> None:
+def html_report(path: str | os.PathLike[str], title: str, sections: list[tuple[str, object]]) -> None:
     """Write ``sections`` (heading, content) to ``path``; content is a DataFrame (table), a PNG
     path (figure) or text (paragraph)."""
     parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>",

@@ -2,7 +2,8 @@
 
 A vocabulary of characters, a model (embedding or one-hot -> RNN/LSTM/GRU -> Linear), training
 with stateful truncated BPTT on parallel streams, loss in nats, bits per character and
-perplexity, sampling with a prime, temperature and top-k, and one-file models.
+perplexity, sampling with a prime, temperature and top-k, and one-file models
+(``model.save(path)``, ``CharLM.load(path)``).
 
 >>> from rnnkit.text import ModelConfig, TrainConfig, sample, train
 >>> model = train("hello world", ModelConfig(hidden_size=32, num_layers=1),
@@ -13,7 +14,7 @@ perplexity, sampling with a prime, temperature and top-k, and one-file models.
 from rnnkit.text.data import Streams, read_text, split_train_val
 from rnnkit.text.demo import DemoResult, pydoc_demo, pydoc_text
 from rnnkit.text.evaluate import LossReport, evaluate, evaluate_ids
-from rnnkit.text.files import load, save
+from rnnkit.text.files import load, save  # deprecated: CharLM.save / CharLM.load
 from rnnkit.text.model import CharLM, ModelConfig
 from rnnkit.text.sample import sample
 from rnnkit.text.train import History, TrainConfig, TrainResult, train

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 
 from rnnkit import nn
+from rnnkit.backends import get_backend
 from rnnkit.text.data import Streams
 
 
@@ -79,10 +80,15 @@ def evaluate_ids(model, ids, batch_size: int = 32, seq_len: int = 256) -> LossRe
     return LossReport(total / n, n)
 
 
-def evaluate(model, text: str, batch_size: int = 32, seq_len: int = 256) -> LossReport:
+def evaluate(model, text: str, batch_size: int = 32, seq_len: int = 256, *, backend: str = "numpy",
+             device=None) -> LossReport:
     """Mean cross-entropy of ``model`` on ``text``; characters outside its vocabulary are an
-    error (``ValueError`` naming them), since the model gives them no probability."""
+    error (``ValueError`` naming them), since the model gives them no probability.
+
+    ``backend`` ("numpy" or "torch") and ``device`` say who computes; the loss is the same
+    number to rounding on either."""
     ids = model.vocab.encode(text, what="text")
     if len(ids) < 2:
         raise ValueError(f"text: expected at least 2 characters to score, got {len(ids)}")
-    return evaluate_ids(model, ids, batch_size, seq_len)
+    runner = model if backend == "numpy" and device in (None, "cpu") else get_backend(backend, device).runner(model)
+    return evaluate_ids(runner, ids, batch_size, seq_len)

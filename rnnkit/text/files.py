@@ -1,56 +1,29 @@
-"""Character models on disk: one safetensors file via ``rnnkit.io`` (kind ``"charlm"``).
+"""Deprecated: the functions ``save(model, path)`` and ``load(path)``.
 
-Tensors keep torch names (``embedding.weight``, ``rnn.weight_ih_l0``, ..., ``head.weight``);
-the metadata holds the vocabulary as one string in id order, the model and training
-configurations and the training summary. Loading rebuilds the model from the configuration
-and refuses anything that does not match it exactly: a missing, extra or misshapen tensor, a
-vocabulary whose size disagrees with the tensors, non-finite weights.
+Character models are saved and loaded with the methods :meth:`CharLM.save` and
+:meth:`CharLM.load` (one spelling, as ``Forecaster.save``/``Forecaster.load``); the file format
+is described in ``rnnkit.text.model``. These functions call them, with a ``DeprecationWarning``,
+for one release.
 """
 from __future__ import annotations
 
-import numpy as np
+import warnings
+from os import PathLike
 
-from rnnkit import io
-from rnnkit.text.model import CharLM, ModelConfig
-from rnnkit.text.vocab import Vocab
+from rnnkit.text.model import KIND, CharLM
 
-KIND = "charlm"
-
-
-def save(model: CharLM, path, train_config: dict | None = None) -> None:
-    """Write ``model`` (weights, vocabulary, config, ``model.summary``) to ``path`` atomically."""
-    tensors = {name: p.data.astype(np.float32) for name, p in model.named_parameters()}
-    metadata = {
-        "vocab": model.vocab.chars,
-        "model": model.config.to_dict(),
-        "train": train_config or {},
-        "summary": model.summary,
-    }
-    io.save_model(path, tensors, kind=KIND, metadata=metadata)
+__all__ = ["KIND", "load", "save"]
 
 
-def load(path) -> CharLM:
-    """Read a model written by :func:`save`.
+def save(model: CharLM, path: str | PathLike, train_config: dict | None = None) -> None:
+    """Deprecated: use ``model.save(path)`` (:meth:`CharLM.save`)."""
+    warnings.warn("rnnkit.text.save(model, path) is deprecated; use model.save(path)",
+                  DeprecationWarning, stacklevel=2)
+    model.save(path, train_config=train_config)
 
-    Raises ``ValueError`` (one line naming the file) for a missing, truncated, pickle or
-    foreign file, another kind of rnnkit model, or contents that do not fit together.
-    """
-    tensors, meta = io.load_model(path, kind=KIND)
-    where = f"model {str(path)!r}"
-    try:
-        vocab = Vocab(meta.get("vocab"))
-        config = ModelConfig.from_dict(meta.get("model"))
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"{where}: {exc}") from None
-    model = CharLM(vocab, config)
-    try:
-        model.load_state_dict(tensors)  # strict: every name and shape must match
-    except ValueError as exc:
-        raise ValueError(f"{where}: {exc} (vocabulary of {len(vocab)} characters, "
-                         f"{config.cell} {config.num_layers}x{config.hidden_size})") from None
-    for name, p in model.named_parameters():
-        if not np.all(np.isfinite(p.data)):
-            raise ValueError(f"{where}: tensor {name!r} holds NaN or infinite values")
-    summary = meta.get("summary", {})
-    model.summary = summary if isinstance(summary, dict) else {}
-    return model
+
+def load(path: str | PathLike) -> CharLM:
+    """Deprecated: use ``CharLM.load(path)`` (:meth:`CharLM.load`)."""
+    warnings.warn("rnnkit.text.load(path) is deprecated; use rnnkit.text.CharLM.load(path)",
+                  DeprecationWarning, stacklevel=2)
+    return CharLM.load(path)

@@ -5,17 +5,26 @@ takes and returns the recurrent state, so training can carry it from one chunk t
 and sampling can feed one character at a time. Parameter names are torch's, under the
 module's place: ``embedding.weight``, ``rnn.weight_ih_l0``, ..., ``head.weight``, ``head.bias``,
 so the layers load into ``torch.nn.Embedding``/``GRU``/``Linear`` as they are.
+
+On disk (:meth:`CharLM.save`, :meth:`CharLM.load`): one safetensors file via ``rnnkit.io``
+(kind ``"charlm"``) holding those tensors; the metadata holds the vocabulary as one string in
+id order, the model and training configurations and the training summary. Loading rebuilds the
+model from the configuration and refuses anything that does not match it exactly: a missing,
+extra or misshapen tensor, a vocabulary whose size disagrees with the tensors, non-finite weights.
 """
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
+from os import PathLike
 
 import numpy as np
 
-from rnnkit import nn
+from rnnkit import io, nn
+from rnnkit.nn.cell_table import get_cell, make_recurrent
+from rnnkit.nn.seeding import derive
 from rnnkit.text.vocab import Vocab
 
-CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+KIND = "charlm"  # the kind of model file (rnnkit.io)
 
 
 @dataclass(frozen=True)
@@ -42,8 +51,7 @@ class ModelConfig:
     dropout: float = 0.0
 
     def __post_init__(self):
-        if self.cell not in CELLS:
-            raise ValueError(f"cell: expected one of {sorted(CELLS)}, got {self.cell!r}")
+        get_cell(self.cell)
         for name in ("hidden_size", "num_layers"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
@@ -76,8 +84,9 @@ class CharLM(nn.Module):
     ----------
     vocab : Vocab
     config : ModelConfig, optional (defaults: GRU 2 x 256, embedding 64)
-    seed : int or None
-        Initial weights and dropout masks; the same seed gives the same model.
+    seed : int or None, default 0
+        Initial weights and dropout masks; the same seed gives the same model (None: fresh
+        entropy, as the engine's layers).
     dtype : float32 (default) or float64 (gradient checks)
 
     Attributes
@@ -91,7 +100,7 @@ class CharLM(nn.Module):
         Training summary (empty until trained or loaded from a file).
     """
 
-    def __init__(self, vocab: Vocab, config: ModelConfig | None = None, seed=None, dtype=np.float32):
+    def __init__(self, vocab: Vocab, config: ModelConfig | None = None, seed=0, dtype=np.float32):
         super().__init__()
         if not isinstance(vocab, Vocab):
             raise ValueError(f"vocab: expected a Vocab, got {type(vocab).__name__}")
@@ -99,7 +108,7 @@ class CharLM(nn.Module):
         self.vocab, self.config, self.dtype = vocab, config, np.dtype(dtype)
         self.summary = {}
         V = len(vocab)
-        seeds = np.random.default_rng(seed).integers(2**63, size=4)
+        seeds = [derive(seed, part) for part in range(4)]  # embedding, rnn, dropout, head
         if config.embedding_dim:
             self.embedding = nn.Embedding(V, config.embedding_dim, dtype=dtype, seed=seeds[0])
             n_in = config.embedding_dim
@@ -107,8 +116,8 @@ class CharLM(nn.Module):
             self.embedding = None
             self._eye = np.eye(V, dtype=dtype)
             n_in = V
-        self.rnn = CELLS[config.cell](n_in, config.hidden_size, num_layers=config.num_layers,
-                                      dropout=config.dropout, dtype=dtype, seed=seeds[1])
+        self.rnn = make_recurrent(config.cell, n_in, config.hidden_size, num_layers=config.num_layers,
+                                  dropout=config.dropout, dtype=dtype, seed=seeds[1])
         self.drop = nn.Dropout(config.dropout, seed=seeds[2])
         self.head = nn.Linear(config.hidden_size, V, dtype=dtype, seed=seeds[3])
 
@@ -170,3 +179,43 @@ class CharLM(nn.Module):
         dx, _ = self.rnn.backward(dout, None)
         if self.embedding is not None:
             self.embedding.backward(dx)
+
+    # --- files ------------------------------------------------------------------------------------
+    def save(self, path: str | PathLike, train_config: dict | None = None) -> None:
+        """Write the model (weights, vocabulary, config, ``summary``, and ``train_config`` if
+        given) to one safetensors file at ``path``, atomically; read it with :meth:`load`."""
+        tensors = {name: p.data.astype(np.float32) for name, p in self.named_parameters()}
+        metadata = {
+            "vocab": self.vocab.chars,
+            "model": self.config.to_dict(),
+            "train": train_config or {},
+            "summary": self.summary,
+        }
+        io.save_model(path, tensors, kind=KIND, metadata=metadata)
+
+    @classmethod
+    def load(cls, path: str | PathLike) -> CharLM:
+        """Read a model written by :meth:`save`.
+
+        Raises ``ValueError`` (one line naming the file) for a missing, truncated, pickle or
+        foreign file, another kind of rnnkit model, or contents that do not fit together.
+        """
+        tensors, meta = io.load_model(path, kind=KIND)
+        where = f"model {str(path)!r}"
+        try:
+            vocab = Vocab(meta.get("vocab"))
+            config = ModelConfig.from_dict(meta.get("model"))
+        except (ValueError, TypeError) as exc:
+            raise ValueError(f"{where}: {exc}") from None
+        model = cls(vocab, config)
+        try:
+            model.load_state_dict(tensors)  # strict: every name and shape must match
+        except ValueError as exc:
+            raise ValueError(f"{where}: {exc} (vocabulary of {len(vocab)} characters, "
+                             f"{config.cell} {config.num_layers}x{config.hidden_size})") from None
+        for name, p in model.named_parameters():
+            if not np.all(np.isfinite(p.data)):
+                raise ValueError(f"{where}: tensor {name!r} holds NaN or infinite values")
+        summary = meta.get("summary", {})
+        model.summary = summary if isinstance(summary, dict) else {}
+        return model

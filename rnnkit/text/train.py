@@ -16,16 +16,16 @@ from __future__ import annotations
 import math
 import sys
 import time
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, fields
 
 import numpy as np
 
-from rnnkit import nn
-from rnnkit._backend import check_backend
+from rnnkit.backends import check_backend, get_backend
 from rnnkit.text.data import Streams, check_text, split_train_val
 from rnnkit.text.evaluate import LossReport, evaluate_ids
 from rnnkit.text.model import CharLM, ModelConfig
 from rnnkit.text.vocab import Vocab
+from rnnkit.training import History, Schedule, Trainee, run
 
 
 @dataclass
@@ -112,20 +112,6 @@ def _positive_int(name: str, value) -> None:
 
 
 @dataclass
-class History:
-    """One row per evaluation: step, elapsed seconds, mean training loss since the previous
-    row and validation loss (nats; None without a validation part)."""
-
-    step: list = field(default_factory=list)
-    seconds: list = field(default_factory=list)
-    train_loss: list = field(default_factory=list)
-    val_loss: list = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-
-@dataclass
 class TrainResult:
     """What :func:`train` returns: the model (its ``summary`` filled in), the history and the
     final validation report (None without a validation part)."""
@@ -175,22 +161,46 @@ def train(text: str, model_config: ModelConfig | None = None, config: TrainConfi
     if config.eval_chars is not None:
         val_ids = val_ids[: config.eval_chars]
     streams = Streams(train_ids, config.batch_size, config.seq_len)
-    if backend == "torch":
-        from rnnkit.torch.text import TorchLoop
+    return _Loop(model, streams, val_ids, config, progress, get_backend(backend, device)).run()
 
-        return TorchLoop(model, streams, val_ids, config, progress, device).run()
-    return _Loop(model, streams, val_ids, config, progress).run()
+
+class _TextTrainee(Trainee):
+    """One step: the next chunk of every stream, from the state the previous chunk ended in."""
+
+    def __init__(self, trainer, model: CharLM, streams: Streams, val_ids, config: TrainConfig):
+        self.trainer, self.model, self.streams, self.val_ids, self.config = trainer, model, streams, val_ids, config
+        self.chunk, self.state, self.chars = 0, None, 0
+        self.last_report: LossReport | None = None
+
+    def step(self):
+        streams = self.streams
+        if self.chunk == 0 or not self.config.carry_state:
+            self.state = self.model.init_state(streams.batch_size)  # streams start over: fresh state
+        x, y = streams.chunk(self.chunk)
+        loss, self.state = self.trainer.step(x, y, self.state)
+        self.chars += x.size
+        self.chunk = (self.chunk + 1) % streams.n_chunks
+        return loss
+
+    def evaluate(self) -> float | None:
+        if len(self.val_ids) < 2:
+            return None
+        self.last_report = evaluate_ids(self.trainer.runner(), self.val_ids,
+                                        batch_size=max(self.streams.batch_size, 32))
+        return self.last_report.nats
+
+    def mean_loss(self, losses: list) -> float:
+        return self.trainer.mean_loss(losses)
 
 
 class _Loop:
-    """The training loop's state; :meth:`run` does the work."""
+    """A training run with its progress bar; :meth:`run` does the work."""
 
-    def __init__(self, model: CharLM, streams: Streams, val_ids, config: TrainConfig, progress: bool):
+    def __init__(self, model: CharLM, streams: Streams, val_ids, config: TrainConfig, progress: bool,
+                 backend):
         self.model, self.streams, self.val_ids, self.config = model, streams, val_ids, config
-        self.optimizer = nn.Adam(model.parameters(), lr=config.lr)
-        self.criterion = nn.CrossEntropyLoss()
-        self.history = History()
-        self.bar, self._last_draw = None, 0.0
+        self.backend = backend
+        self.bar, self._last_draw, self._start = None, 0.0, 0.0
         if progress:
             from tqdm import tqdm
 
@@ -199,95 +209,53 @@ class _Loop:
             self.bar = tqdm(total=total, unit=unit, file=sys.stderr, dynamic_ncols=True, leave=True,
                             bar_format="{l_bar}{bar}| {n:.0f}/{total:.0f} {unit} [{elapsed}<{remaining}{postfix}]")
 
-    def step(self, x, y, state):
-        """One optimiser step on chunk ``(x, y)`` from ``state``; returns (loss, final state)."""
-        model, V = self.model, self.model.vocab_size
-        model.zero_grad()
-        logits, state = model(x, state)
-        loss = self.criterion(logits.reshape(-1, V), y.reshape(-1))
-        model.backward(self.criterion.backward().reshape(logits.shape))
-        if self.config.clip_norm is not None:
-            nn.clip_grad_norm_(model.parameters(), self.config.clip_norm)
-        self.optimizer.step()
-        return loss, state
-
-    def validate(self) -> LossReport | None:
-        if len(self.val_ids) < 2:
-            return None
-        return evaluate_ids(self.model, self.val_ids, batch_size=max(self.streams.batch_size, 32))
-
     def run(self) -> TrainResult:
         cfg, model, streams = self.config, self.model, self.streams
-        max_steps = cfg.max_steps
-        start = time.perf_counter()
-        model.train()
-        step, chunk, state, chars = 0, 0, None, 0
-        since_eval, val = [], None
-        while True:
-            elapsed = time.perf_counter() - start
-            done = (max_steps is not None and step >= max_steps) or \
-                   (cfg.seconds is not None and elapsed >= cfg.seconds)
-            if since_eval and (done or step % cfg.eval_interval == 0):
-                val = self._record(step, start, since_eval)
-                since_eval = []
-            if done:
-                break
-            if chunk == 0 or not cfg.carry_state:
-                state = model.init_state(streams.batch_size)  # streams start over: fresh state
-            x, y = streams.chunk(chunk)
-            loss, state = self.step(x, y, state)
-            if not math.isfinite(loss):
-                raise FloatingPointError(f"training diverged at step {step + 1} (loss {loss}); "
-                                         "try a smaller learning rate")
-            since_eval.append(loss)
-            step += 1
-            chars += x.size
-            chunk = (chunk + 1) % streams.n_chunks
-            self._tick(step, start, since_eval)
+        schedule = Schedule(max_steps=cfg.max_steps, eval_every=cfg.eval_interval, seconds=cfg.seconds)
+        self._start, self._losses = time.perf_counter(), []
+        with self.backend.trainer(model, lr=cfg.lr, clip_norm=cfg.clip_norm, loss="cross_entropy",
+                                  stateful=True, seed=cfg.seed) as trainer:
+            trainee = _TextTrainee(trainer, model, streams, self.val_ids, cfg)
+            history = run(trainee, schedule, on_step=self._tick, on_eval=self._evaluated)
+            val = trainee.last_report
         if self.bar is not None:
-            self.bar.n = step if max_steps else self.bar.total
+            self.bar.n = history.steps if cfg.max_steps else self.bar.total
             self.bar.close()
-        seconds = time.perf_counter() - start
         model.summary = {
-            "steps": step, "seconds": round(seconds, 3),
-            "chars_trained": int(chars),
+            "steps": history.steps, "seconds": round(history.total_seconds, 3),
+            "chars_trained": int(trainee.chars),
             "train_chars": int(streams.n_targets + len(streams.tail[0]) + 1), "val_chars": len(self.val_ids),
             "batch_size": streams.batch_size,
-            "train_loss": self.history.train_loss[-1] if self.history.train_loss else None,
-            "train_loss_steps": self._last_interval(),
+            "train_loss": history.train_loss[-1] if history.train_loss else None,
+            "train_loss_steps": _last_interval(history),
             "val_loss": val.nats if val else None,
             "val_bits_per_char": val.bits_per_char if val else None,
             "val_perplexity": val.perplexity if val else None,
         }
-        return TrainResult(model, self.history, val)
+        return TrainResult(model, history, val)
 
-    def _last_interval(self) -> int:
-        """Steps averaged in the last training loss."""
-        s = self.history.step
-        return s[-1] - (s[-2] if len(s) > 1 else 0) if s else 0
-
-    def _record(self, step: int, start: float, losses: list) -> LossReport | None:
-        val = self.validate()
-        h = self.history
-        h.step.append(step)
-        h.train_loss.append(float(np.mean(losses)))
-        h.val_loss.append(val.nats if val else None)
-        h.seconds.append(time.perf_counter() - start)
+    def _evaluated(self, h: History) -> None:
         if self.bar is not None:
-            self.bar.set_postfix_str(self._postfix(h.train_loss[-1], h.val_loss[-1]), refresh=False)
-        return val
+            self.bar.set_postfix_str(_postfix(h.train_loss[-1], h.val_loss[-1]), refresh=False)
 
-    def _tick(self, step: int, start: float, losses: list) -> None:
+    def _tick(self, step: int, loss) -> None:
+        self._losses.append(loss)
+        del self._losses[:-50]
         now = time.perf_counter()
         if self.bar is None or now - self._last_draw < 0.2:  # drawing costs more than a tiny step
             return
         self._last_draw = now
-        self.bar.n = step if self.config.max_steps else min(now - start, self.bar.total)
-        val = self.history.val_loss[-1] if self.history.val_loss else None
-        self.bar.set_postfix_str(self._postfix(float(np.mean(losses[-50:])), val), refresh=False)
+        self.bar.n = step if self.config.max_steps else min(now - self._start, self.bar.total)
+        self.bar.set_postfix_str(_postfix(float(np.mean([float(v) for v in self._losses])), None), refresh=False)
         self.bar.refresh()
 
-    @staticmethod
-    def _postfix(train_loss: float, val_loss: float | None) -> str:
-        text = f"train {train_loss:.3f}"
-        return text + (f", val {val_loss:.3f} ({val_loss / math.log(2):.3f} bpc)" if val_loss is not None else "")
+
+def _last_interval(history: History) -> int:
+    """Steps averaged in the last training loss."""
+    s = history.step
+    return s[-1] - (s[-2] if len(s) > 1 else 0) if s else 0
+
+
+def _postfix(train_loss: float, val_loss: float | None) -> str:
+    text = f"train {train_loss:.3f}"
+    return text + (f", val {val_loss:.3f} ({val_loss / math.log(2):.3f} bpc)" if val_loss is not None else "")

@@ -5,6 +5,8 @@ torch is an optional dependency (``pip install 'rnnkit[torch]'``): nothing outsi
 """
 from __future__ import annotations
 
+from types import ModuleType
+
 TORCH_MISSING = "backend='torch' needs PyTorch: pip install 'rnnkit[torch]'"
 
 
@@ -13,7 +15,7 @@ class TorchMissingError(ImportError, ValueError):
     the command line reports it as a usage problem (one line, exit 2), not a crash."""
 
 
-def require_torch():
+def require_torch() -> ModuleType:
     """The ``torch`` module, or :class:`TorchMissingError` with an install hint.
 
     Returns

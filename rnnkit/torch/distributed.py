@@ -20,8 +20,13 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import torch
 
 _TORCHRUN_VARS = ("RANK", "WORLD_SIZE", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT")
 
@@ -56,19 +61,13 @@ def world_size() -> int:
     return _dist().get_world_size() if is_initialized() else 1
 
 
-def local_rank() -> int:
-    """This process's rank on its machine (torchrun's ``LOCAL_RANK``; 0 without torchrun):
-    the GPU it uses."""
-    return int(os.environ.get("LOCAL_RANK", "0"))
-
-
 def is_main() -> bool:
     """True on rank 0, or without a process group: the one process that writes files and
     prints results."""
     return rank() == 0
 
 
-def init(device=None, timeout_seconds: float = 1800.0) -> str:
+def init(device: str | torch.device | None = None, timeout_seconds: float = 1800.0) -> str:
     """Join the process group described by torchrun's environment.
 
     Parameters
@@ -93,7 +92,7 @@ def init(device=None, timeout_seconds: float = 1800.0) -> str:
     if missing:
         raise ValueError(f"distributed: not started by torchrun (missing {', '.join(missing)}); "
                          "launch with `torchrun --nproc_per_node N ...`")
-    from rnnkit.torch.modules import resolve_device, torch
+    from rnnkit.torch.devices import resolve_device, torch
 
     dev = resolve_device(device)
     backend = "nccl" if dev.type == "cuda" else "gloo"
@@ -112,7 +111,7 @@ def teardown() -> None:
 
 
 @contextmanager
-def process_group(device=None):
+def process_group(device: str | torch.device | None = None) -> Iterator[None]:
     """Inside the block: in a group when launched by torchrun, a single process otherwise.
     The group is left on the way out, even after an error."""
     started = launched_by_torchrun() and not is_initialized()

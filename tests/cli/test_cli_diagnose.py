@@ -17,7 +17,7 @@ def run(argv, capsys):
 
 
 def test_fresh_model_table_files_and_seed(tmp_path, capsys):
-    argv = ["diagnose", "--cell", "lstm", "--hidden-size", "6", "--length", "30", "--batch", "3", "--seed", "1"]
+    argv = ["diagnose", "--cell", "lstm", "--hidden-size", "6", "--length", "30", "--batch-size", "3", "--seed", "1"]
     code, out, err = run(argv + ["-o", str(tmp_path / "diag")], capsys)
     assert code == 0, err
     assert "lag" in out and "memory horizon:" in out and "weight_hh_l0:f" in out
@@ -59,7 +59,7 @@ def test_saved_forecaster(tmp_path, capsys):
     fc = Forecaster(horizon=2, window=8, hidden_size=4, n_models=2, max_steps=10, eval_every=5,
                     refit=False, seed=0).fit(y)
     fc.save(tmp_path / "model.safetensors")
-    code, out, err = run(["diagnose", str(tmp_path / "model.safetensors"), "--batch", "5", "--net", "1",
+    code, out, err = run(["diagnose", str(tmp_path / "model.safetensors"), "--batch-size", "5", "--net", "1",
                           "--json"], capsys)
     assert code == 0, err
     doc = json.loads(out)
@@ -70,19 +70,18 @@ def test_saved_forecaster(tmp_path, capsys):
 
 
 def test_saved_char_model(tmp_path, capsys):
-    from rnnkit.text import files
     from rnnkit.text.model import CharLM, ModelConfig
     from rnnkit.text.vocab import Vocab
 
     model = CharLM(Vocab.from_text("hello world"), ModelConfig(cell="lstm", hidden_size=6, num_layers=2,
                                                                embedding_dim=3), seed=0)
-    files.save(model, tmp_path / "char.safetensors")
+    model.save(tmp_path / "char.safetensors")
     code, out, err = run(["diagnose", str(tmp_path / "char.safetensors"), "--prime", "hello wor",
                           "--json"], capsys)
     assert code == 0, err
     doc = json.loads(out)
     assert doc["info"]["steps"] == 8 and doc["info"]["batch"] == 1 and doc["info"]["num_layers"] == 2
-    code, out, err = run(["diagnose", str(tmp_path / "char.safetensors"), "--length", "10", "--batch", "2",
+    code, out, err = run(["diagnose", str(tmp_path / "char.safetensors"), "--length", "10", "--batch-size", "2",
                           "-o", str(tmp_path / "d")], capsys)
     assert code == 0, err
     assert {p.name for p in (tmp_path / "d").iterdir()} == FILES

@@ -31,7 +31,7 @@ def files(tmp_path_factory):
 
 def test_fit_a_panel_then_predict_long_format(files, tmp_path, capsys):
     model = tmp_path / "m.safetensors"
-    code, out, err = run(capsys, "fit", files / "panel.csv", "-h", "4", "-o", model, *SMALL)
+    code, out, err = run(capsys, "fit", files / "panel.csv", "-H", "4", "-o", model, *SMALL)
     assert code == 0, err
     assert "2 series" in out and model.exists()
     code, out, err = run(capsys, "predict", model, "--level", "80", "-o", tmp_path / "f.csv")
@@ -39,13 +39,13 @@ def test_fit_a_panel_then_predict_long_format(files, tmp_path, capsys):
     forecast = pd.read_csv(tmp_path / "f.csv")
     assert list(forecast.columns) == ["unique_id", "ds", "forecast", "lo_80", "hi_80"]
     assert forecast.unique_id.tolist() == ["a"] * 4 + ["b"] * 4 and forecast.ds.iloc[0] == "2023-02-20"
-    code, out, _ = run(capsys, "predict", model, "-h", "2")
+    code, out, _ = run(capsys, "predict", model, "-H", "2")
     assert code == 0 and out.count("\n") == 5  # header + 2 steps x 2 series
 
 
 def test_fit_one_series_with_named_columns(files, tmp_path, capsys):
     model = tmp_path / "m.safetensors"
-    code, out, err = run(capsys, "fit", files / "one.csv", "--target", "sales", "-h", "3", "-o", model,
+    code, out, err = run(capsys, "fit", files / "one.csv", "--target", "sales", "-H", "3", "-o", model,
                          *SMALL, "--json")
     assert code == 0, err
     assert '"series": 1' in out
@@ -54,11 +54,11 @@ def test_fit_one_series_with_named_columns(files, tmp_path, capsys):
 
 
 @pytest.mark.parametrize("argv,message", [
-    (["fit", "missing.csv", "-h", "2", "-o", "m.safetensors"], "DATA: no such file"),
-    (["fit", "{one}", "-h", "2", "-o", "m.safetensors"], "--target: which column"),
-    (["fit", "{one}", "--id-column", "store", "-h", "2", "-o", "m.safetensors"], "--id-column: no column 'store'"),
-    (["fit", "{panel}", "-h", "2", "--window", "wide", "-o", "m.safetensors"], "--window: expected 'auto'"),
-    (["fit", "{panel}", "-h", "2", "--device", "cuda", "-o", "m.safetensors"], "numpy backend runs on 'cpu'"),
+    (["fit", "missing.csv", "-H", "2", "-o", "m.safetensors"], "DATA: no such file"),
+    (["fit", "{one}", "-H", "2", "-o", "m.safetensors"], "--target: which column"),
+    (["fit", "{one}", "--id-column", "store", "-H", "2", "-o", "m.safetensors"], "--id-column: no column 'store'"),
+    (["fit", "{panel}", "-H", "2", "--window", "wide", "-o", "m.safetensors"], "--window: expected 'auto'"),
+    (["fit", "{panel}", "-H", "2", "--device", "cuda", "-o", "m.safetensors"], "numpy backend runs on 'cpu'"),
     (["predict", "{panel}", "--level", "150"], "--level: expected a number in (0, 100)"),
     (["predict", "{panel}"], "not a readable safetensors file"),
 ])

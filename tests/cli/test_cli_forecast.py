@@ -23,7 +23,7 @@ def test_forecast_a_csv_end_to_end(tmp_path, capsys):
                           "sales": 100 + t + 10 * np.sin(2 * np.pi * t / 12)})
     frame.to_csv(tmp_path / "sales.csv", index=False)
     out_dir = tmp_path / "out"
-    code, out, err = run(["forecast", str(tmp_path / "sales.csv"), "--target", "sales", "-h", "6",
+    code, out, err = run(["forecast", str(tmp_path / "sales.csv"), "--target", "sales", "-H", "6",
                           "--folds", "2", "-o", str(out_dir), "--quiet"], capsys)
     assert code == 0, err
     for name in ("rnnkit", "autoreg", "ets", "seasonal_naive", "naive", "drift"):
@@ -39,22 +39,22 @@ def test_forecast_a_csv_end_to_end(tmp_path, capsys):
 
 
 def test_forecast_json_on_a_bundled_dataset(capsys):
-    code, out, err = run(["forecast", "dataset:nile", "-h", "3", "--folds", "1", "--json", "--quiet"], capsys)
+    code, out, err = run(["forecast", "dataset:nile", "-H", "3", "--folds", "1", "--json", "--quiet"], capsys)
     assert code == 0, err
     doc = json.loads(out)
     assert len(doc["forecast"]["data"]) == 3 and "ets" in doc["metrics"]
 
 
 @pytest.mark.parametrize("argv,needle", [
-    (["forecast", "missing.csv", "--target", "y", "-h", "3"], "no such file"),
-    (["forecast", "dataset:nile", "-h", "0"], "--horizon"),
-    (["forecast", "dataset:nile", "-h", "3", "--level", "80,abc"], "--level"),
-    (["forecast", "dataset:nile", "-h", "3", "--target", "nope"], "nope"),
-    (["forecast", "dataset:nile", "-h", "40"], "needs at least"),
-    (["forecast", "dataset:unknown", "-h", "3"], "unknown dataset"),
+    (["forecast", "missing.csv", "--target", "y", "-H", "3"], "no such file"),
+    (["forecast", "dataset:nile", "-H", "0"], "--horizon"),
+    (["forecast", "dataset:nile", "-H", "3", "--level", "80,abc"], "--level"),
+    (["forecast", "dataset:nile", "-H", "3", "--target", "nope"], "nope"),
+    (["forecast", "dataset:nile", "-H", "40"], "needs at least"),
+    (["forecast", "dataset:unknown", "-H", "3"], "unknown dataset"),
     (["forecast", "dataset:nile"], "--horizon"),
-    (["forecast", "dataset:nile", "-h", "3", "--device", "cuda"], "device"),
-    (["forecast", "dataset:nile", "-h", "3", "--backend", "jax"], "--backend"),
+    (["forecast", "dataset:nile", "-H", "3", "--device", "cuda"], "device"),
+    (["forecast", "dataset:nile", "-H", "3", "--backend", "jax"], "--backend"),
 ])
 def test_bad_input_exits_2_with_one_line_and_no_files(tmp_path, capsys, argv, needle):
     code, out, err = run(argv + ["-o", str(tmp_path / "out")], capsys)
@@ -66,7 +66,7 @@ def test_bad_input_exits_2_with_one_line_and_no_files(tmp_path, capsys, argv, ne
 
 def test_bad_csv_exits_2(tmp_path, capsys):
     (tmp_path / "bad.csv").write_text("date,price\n2020-01-01,1\n2020-01-01,2\n2020-01-03,x\n")
-    code, _, err = run(["forecast", str(tmp_path / "bad.csv"), "--target", "price", "-h", "1"], capsys)
+    code, _, err = run(["forecast", str(tmp_path / "bad.csv"), "--target", "price", "-H", "1"], capsys)
     assert code == 2 and err.startswith("rnnkit: error: ") and err.count("\n") == 1
 
 

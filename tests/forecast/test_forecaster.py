@@ -187,5 +187,21 @@ def test_time_zone_and_integer_steps_survive_a_file(tmp_path):
         fc = Forecaster(horizon=3, n_models=1, max_steps=10, eval_every=5, hidden_size=4).fit(y)
         fc.save(tmp_path / "m.safetensors")
         loaded = Forecaster.load(tmp_path / "m.safetensors")
-        pd.testing.assert_index_equal(loaded.series_.index, fc.series_.index, check_freq=False)
+        assert loaded.series_.index.equals(fc.series_.index)  # values, and the zone or the steps
+        assert loaded.series_.index.dtype == fc.series_.index.dtype
         pd.testing.assert_frame_equal(loaded.predict(), fc.predict())
+
+
+def test_ensemble_members_are_independent(seasonal):
+    """Seeds come from SeedSequence spawn keys: no member's weights repeat another's (the old
+    seed + i scheme gave member i's head the first values of member i+1's weight_ih_l0)."""
+    fc = Forecaster(horizon=3, n_models=3, max_steps=1, eval_every=1, hidden_size=4, refit=False).fit(seasonal)
+    flat = [np.concatenate([v.ravel() for v in net.state_dict().values()]) for net in fc.nets_]
+    values = [set(np.round(f, 7)) for f in flat]
+    for i in range(3):
+        for j in range(i + 1, 3):
+            assert len(values[i] & values[j]) <= 2, (i, j)  # not even a shifted copy
+    again = Forecaster(horizon=3, n_models=3, max_steps=1, eval_every=1, hidden_size=4, refit=False).fit(seasonal)
+    for a, b in zip(fc.nets_, again.nets_):  # and the same seed gives the same ensemble
+        for k, v in a.state_dict().items():
+            np.testing.assert_array_equal(v, b.state_dict()[k])

@@ -110,3 +110,65 @@ def test_refusals_of_options(trained, capsys):
     _assert_one_line_error(*run(capsys, "text", "sample", model, "--temperature", "-1"), "temperature")
     _assert_one_line_error(*run(capsys, "text", "sample", model, "--top-k", "0"), "top-k")
     _assert_one_line_error(*run(capsys, "text", "train", "x.txt", "-o", "m", "--cell", "tcn"), "cell")
+
+
+@pytest.mark.parametrize("path", [["text"], ["text", "train"], ["text", "sample"], ["text", "eval"]],
+                         ids=" ".join)
+def test_dash_h_is_help_on_every_text_command(capsys, path):
+    from rnnkit.cli import cli
+
+    assert set(cli.commands["text"].commands) == {"train", "sample", "eval"}  # a new one: add it here
+    code, out, err = run(capsys, *path, "-h")
+    assert code == 0 and err == "" and out.startswith(f"Usage: rnnkit {' '.join(path)} ")
+    assert run(capsys, *path, "--help") == (code, out, err)
+
+
+def _train_config(model):
+    from rnnkit import io
+
+    return io.load_model(model, kind="charlm")[1]["train"]
+
+
+def test_train_clip_norm_and_seconds_are_the_spellings_of_the_api(tmp_path, capsys):
+    text = tmp_path / "t.txt"
+    text.write_text("abcabcabd\n" * 30)
+    model = tmp_path / "m.safetensors"
+    code, _, err = run(capsys, "text", "train", text, "-o", model, *SMALL, "--steps", "2",
+                       "--clip-norm", "2.5", "--seconds", "90")
+    assert code == 0 and err == "", err
+    config = _train_config(model)
+    assert config["clip_norm"] == 2.5 and config["seconds"] == 90.0 and config["steps"] == 2
+    code, out, _ = run(capsys, "text", "train", "-h")
+    assert "--clip-norm" in out and "--seconds" in out
+    assert "--clip " not in out and "--minutes" not in out  # the old spellings are not advertised
+
+
+def test_train_old_clip_and_minutes_still_work_with_a_warning(tmp_path, capsys):
+    text = tmp_path / "t.txt"
+    text.write_text("abcabcabd\n" * 30)
+    new, old = tmp_path / "new.safetensors", tmp_path / "old.safetensors"
+    code, _, err = run(capsys, "text", "train", text, "-o", new, *SMALL, "--steps", "2",
+                       "--clip-norm", "2.5", "--seconds", "90")
+    assert code == 0 and err == ""
+    code, _, err = run(capsys, "text", "train", text, "-o", old, *SMALL, "--steps", "2",
+                       "--clip", "2.5", "--minutes", "1.5")
+    assert code == 0
+    assert sorted(err.splitlines()) == ["rnnkit: warning: --clip is deprecated; use --clip-norm",
+                                        "rnnkit: warning: --minutes is deprecated; use --seconds"]
+    assert _train_config(old) == _train_config(new)  # --minutes 1.5 is --seconds 90
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["--clip", "1", "--clip-norm", "1"], "--clip: the deprecated spelling of --clip-norm; give --clip-norm only"),
+    (["--minutes", "1", "--seconds", "60"], "--minutes: the deprecated spelling of --seconds"),
+    (["--clip", "0"], "--clip"),
+    (["--minutes", "-1"], "--minutes"),
+    (["--seconds", "0"], "--seconds"),
+])
+def test_refusals_of_time_and_clipping_options(tmp_path, capsys, argv, message):
+    text = tmp_path / "t.txt"
+    text.write_text("abcabcabd\n" * 30)
+    model = tmp_path / "m.safetensors"
+    _assert_one_line_error(*run(capsys, "text", "train", text, "-o", model, *SMALL, "--steps", "1", *argv),
+                           message)
+    assert not model.exists()

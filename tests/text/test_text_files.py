@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from rnnkit import io
-from rnnkit.text import CharLM, ModelConfig, Vocab, load, sample, save
+from rnnkit.text import CharLM, ModelConfig, Vocab, sample
 
 
 @pytest.fixture
@@ -23,8 +23,8 @@ def test_round_trip_gives_identical_logits_and_samples(tmp_path, cell, embedding
     m = CharLM(Vocab.from_text("abc de\n"), ModelConfig(cell=cell, hidden_size=6, num_layers=2,
                                                          embedding_dim=embedding_dim), seed=1)
     path = tmp_path / "m.safetensors"
-    save(m, path)
-    back = load(path)
+    m.save(path)
+    back = CharLM.load(path)
     assert back.vocab == m.vocab and back.config == m.config
     ids = m.vocab.encode("abc de\nabc")[:, None]
     np.testing.assert_array_equal(back(ids)[0], m(ids)[0])
@@ -33,7 +33,7 @@ def test_round_trip_gives_identical_logits_and_samples(tmp_path, cell, embedding
 
 def test_file_holds_torch_names_vocab_config_and_summary(tmp_path, lm):
     path = tmp_path / "m.safetensors"
-    save(lm, path, train_config={"seq_len": 100})
+    lm.save(path, train_config={"seq_len": 100})
     tensors, meta = io.load_model(path, kind="charlm")
     assert {"embedding.weight", "rnn.weight_ih_l0", "rnn.weight_hh_l1", "rnn.bias_hh_l1",
             "head.weight", "head.bias"} <= set(tensors)
@@ -41,13 +41,13 @@ def test_file_holds_torch_names_vocab_config_and_summary(tmp_path, lm):
     assert meta["model"] == {"cell": "lstm", "hidden_size": 8, "num_layers": 2, "embedding_dim": 4,
                              "dropout": 0.0}
     assert meta["train"] == {"seq_len": 100} and meta["summary"] == {"steps": 12, "val_loss": 1.5}
-    assert load(path).summary == {"steps": 12, "val_loss": 1.5}
+    assert CharLM.load(path).summary == {"steps": 12, "val_loss": 1.5}
 
 
 def test_layers_load_into_torch_by_name(tmp_path, lm):
     torch = pytest.importorskip("torch")
     path = tmp_path / "m.safetensors"
-    save(lm, path)
+    lm.save(path)
     tensors, _ = io.load_model(path)
     rnn = torch.nn.LSTM(4, 8, num_layers=2)
     rnn.load_state_dict({k[4:]: torch.from_numpy(v) for k, v in tensors.items() if k.startswith("rnn.")})
@@ -66,7 +66,7 @@ def _write(path, tensors, meta):
 
 def test_refusals(tmp_path, lm):
     good = tmp_path / "good.safetensors"
-    save(lm, good)
+    lm.save(good)
     tensors, meta = io.load_model(good)
 
     truncated = tmp_path / "truncated.safetensors"
@@ -95,11 +95,34 @@ def test_refusals(tmp_path, lm):
              (missing, "missing.*head.bias"), (bad_config, "cell"), (nan, "NaN")]
     for path, match in cases:
         with pytest.raises(ValueError, match=match):
-            load(path)
+            CharLM.load(path)
 
 
 def test_save_is_atomic_and_leaves_no_temporary_files(tmp_path, lm):
     path = tmp_path / "m.safetensors"
-    save(lm, path)
-    save(lm, path)  # overwrite in place
+    lm.save(path)
+    lm.save(path)  # overwrite in place
     assert [p.name for p in tmp_path.iterdir()] == ["m.safetensors"]
+
+
+def test_the_old_functions_still_work_and_point_at_the_methods(tmp_path, lm):
+    import rnnkit.text as text
+    from rnnkit.text import files
+
+    path = tmp_path / "m.safetensors"
+    with pytest.warns(DeprecationWarning, match=r"use model\.save\(path\)"):
+        text.save(lm, path, train_config={"seq_len": 7})
+    with pytest.warns(DeprecationWarning, match=r"use rnnkit\.text\.CharLM\.load\(path\)"):
+        back = text.load(path)
+    assert type(back) is CharLM and back.vocab == lm.vocab and back.summary == lm.summary
+    assert io.load_model(path)[1]["train"] == {"seq_len": 7}
+    assert files.save is text.save and files.load is text.load and files.KIND == "charlm"
+
+
+def test_load_is_a_classmethod_that_builds_the_subclass(tmp_path, lm):
+    class Mine(CharLM):
+        pass
+
+    path = tmp_path / "m.safetensors"
+    lm.save(path)
+    assert type(Mine.load(path)) is Mine

@@ -11,7 +11,8 @@ from safetensors.numpy import save_file
 
 from rnnkit.cli import main
 from rnnkit.torch import distributed
-from rnnkit.torch.forecast import TorchBackend
+from rnnkit.forecast._training import train_network
+from rnnkit.torch.backend import TorchBackend
 
 torch.set_num_threads(1)
 out = Path(sys.argv[1])
@@ -20,7 +21,7 @@ with distributed.process_group("cpu"):
     tensors, summaries = {}, {}
     for name in CASES:
         net, x, y, kwargs = case_data(name)
-        summaries[name] = TorchBackend("cpu").train(net, x, y, **kwargs)
+        summaries[name] = train_network(TorchBackend("cpu"), net, x, y, **kwargs)
         tensors.update({f"{name}.{k}": v for k, v in net.state_dict().items()})
     if distributed.is_main():
         save_file(tensors, str(out / "ddp.safetensors"),

@@ -22,7 +22,8 @@ from safetensors.numpy import load_file
 
 from rnnkit.cli import main
 from rnnkit.torch.distributed import is_main, shard, world_size
-from rnnkit.torch.forecast import TorchBackend
+from rnnkit.forecast._training import train_network
+from rnnkit.torch.backend import TorchBackend
 
 HERE = Path(__file__).parent
 
@@ -47,7 +48,7 @@ def test_two_processes_train_the_weights_of_one(ddp_run, name):
     with safe_open(str(out / "ddp.safetensors"), framework="numpy") as fh:
         ddp_summary = json.loads(fh.metadata()["summaries"])[name]
     net, x, y, kwargs = case_data(name)
-    summary = TorchBackend("cpu").train(net, x, y, **kwargs)  # one process, no group
+    summary = train_network(TorchBackend("cpu"), net, x, y, **kwargs)  # one process, no group
     for key, value in net.state_dict().items():
         np.testing.assert_allclose(ddp[f"{name}.{key}"], value, rtol=0, atol=1e-10, err_msg=key)
     assert ddp_summary["steps"] == summary["steps"] and ddp_summary["best_step"] == summary["best_step"]

@@ -15,8 +15,9 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from rnnkit.forecast import Forecaster
-from rnnkit.forecast._training import NumpyBackend, build_network, get_backend
-from rnnkit.torch.forecast import TorchBackend
+from rnnkit.backends import NumpyBackend, get_backend
+from rnnkit.forecast._training import build_network, predict, train_network
+from rnnkit.torch.backend import TorchBackend
 
 SETTINGS = {"lr": 1e-2, "batch_size": 16, "max_steps": 40, "eval_every": 8, "patience": 2, "clip_norm": 0.5, "seed": 3}
 
@@ -34,7 +35,7 @@ def trained(backend, cell, layers, **overrides):
     kwargs = dict(SETTINGS, x_val=xv, y_val=yv, **overrides)
     if kwargs.get("fixed_steps"):
         kwargs.pop("x_val"), kwargs.pop("y_val")
-    return net, backend.train(net, x, y, **kwargs)
+    return net, train_network(backend, net, x, y, **kwargs)
 
 
 def assert_same_weights(a, b, atol=1e-8):
@@ -71,13 +72,13 @@ def test_the_step_callback_runs_once_per_step():
 def test_predictions_match(cell, rng):
     net = build_network(cell, 2, 6, 2, 3, seed=0, dtype=np.float64)
     x = rng.normal(size=(2100, 8, 2))  # more than one prediction batch of 1024
-    np.testing.assert_allclose(TorchBackend("cpu").predict(net, x), NumpyBackend().predict(net, x),
+    np.testing.assert_allclose(predict(TorchBackend("cpu"), net, x), predict(NumpyBackend(), net, x),
                                rtol=0, atol=1e-10)
 
 
 def test_float32_networks_stay_float32(rng):
     net = build_network("gru", 2, 6, 1, 1, seed=0)
-    out = TorchBackend("cpu").predict(net, rng.normal(size=(4, 8, 2)))
+    out = predict(TorchBackend("cpu"), net, rng.normal(size=(4, 8, 2)))
     assert out.dtype == np.float32
     assert get_backend("torch", "cpu").name == "torch"
 

@@ -9,10 +9,13 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from rnnkit import nn
-from rnnkit.forecast._training import build_network, get_backend
+from rnnkit.backends import get_backend
+from rnnkit.forecast._training import build_network
 from rnnkit.text import CharLM, ModelConfig, Vocab
 from rnnkit.torch import TORCH_MISSING, TorchMissingError, require_torch
-from rnnkit.torch.modules import copy_to_engine, resolve_device, to_torch
+from rnnkit.torch.devices import resolve_device
+from rnnkit.torch.modules import copy_to_engine, to_torch
+from rnnkit.torch import text as _registers_the_charlm_mirror  # noqa: F401
 
 CELLS = ["rnn", "lstm", "gru"]
 
@@ -125,7 +128,7 @@ def test_without_torch_a_clear_message(no_torch, tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 2 and err == f"rnnkit: error: {TORCH_MISSING}\n"
     pd.DataFrame({"y": np.sin(np.arange(40.0))}).to_csv(tmp_path / "y.csv", index=False)
-    code = main(["fit", str(tmp_path / "y.csv"), "-h", "2", "--backend", "torch", "-o",
+    code = main(["fit", str(tmp_path / "y.csv"), "-H", "2", "--backend", "torch", "-o",
                  str(tmp_path / "m.safetensors"), "--quiet"])
     err = capsys.readouterr().err
     assert code == 2 and err == f"rnnkit: error: {TORCH_MISSING}\n"

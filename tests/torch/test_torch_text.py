@@ -15,12 +15,10 @@ from rnnkit.text import (
     TrainConfig,
     Vocab,
     evaluate,
-    load,
     sample,
     train,
 )
-from rnnkit.torch.text import TorchLM
-from rnnkit.torch.text import evaluate as evaluate_on_torch
+from rnnkit.torch.backend import TorchBackend
 
 TEXT = "the quick brown fox jumps over the lazy dog.\n" * 12
 
@@ -48,13 +46,13 @@ def test_training_gives_the_weights_of_the_numpy_backend(cell, embedding, layers
 def test_evaluation_gives_the_same_loss(rng):
     model = fresh("lstm", 8, 2)
     text = "".join(rng.choice(list(model.vocab.chars), size=700))  # streams plus a tail
-    a, b = evaluate(model, text, batch_size=3, seq_len=50), evaluate_on_torch(model, text, 3, 50, device="cpu")
+    a, b = evaluate(model, text, batch_size=3, seq_len=50), evaluate(model, text, 3, 50, backend="torch", device="cpu")
     assert a.chars == b.chars and abs(a.nats - b.nats) < 1e-10
 
 
 def test_sampling_through_the_adapter_gives_the_same_text():
     model = fresh("gru", 8, 1)
-    assert sample(TorchLM(model, "cpu"), "the ", length=40, seed=5) == sample(model, "the ", length=40, seed=5)
+    assert sample(TorchBackend("cpu").runner(model), "the ", length=40, seed=5) == sample(model, "the ", length=40, seed=5)
 
 
 def test_dropout_runs_are_reproducible_on_torch():
@@ -80,7 +78,7 @@ def test_cli_trains_and_evaluates_on_torch_with_the_usual_file(tmp_path, capsys)
     assert main(["text", "train", str(path), "-o", str(model), *small, "--backend", "torch",
                  "--device", "cpu"]) == 0
     assert "saved" in capsys.readouterr().out
-    lm = load(model)  # an ordinary rnnkit file: loads on the engine
+    lm = CharLM.load(model)  # an ordinary rnnkit file: loads on the engine
     reports = {}
     for backend in ("numpy", "torch"):
         assert main(["text", "eval", str(model), str(path), "--json", "--backend", backend]) == 0

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
+#: Gradients of (W_ih, W_hh, b_ih, b_hh) in torch's layout; the biases' are None without bias.
+WeightGrads = tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]
+
 
 def project_inputs(x: np.ndarray, w_ih: np.ndarray, bias: np.ndarray | None) -> np.ndarray:
     """``x_t W_ih^T + bias`` for every t at once: one (T*B, I) x (I, G*H) GEMM."""
@@ -19,7 +22,8 @@ def project_inputs(x: np.ndarray, w_ih: np.ndarray, bias: np.ndarray | None) -> 
     return out.reshape(T, B, -1)
 
 
-def input_side_gradients(d_input: np.ndarray, x: np.ndarray, w_ih: np.ndarray):
+def input_side_gradients(d_input: np.ndarray, x: np.ndarray,
+                         w_ih: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """From the gradient of the input projection (T, B, G) for all steps: dx_t = dG_t W_ih,
     dW_ih = sum_t dG_t^T x_t and db = sum_t dG_t, each one GEMM or reduction."""
     T, B, G = d_input.shape

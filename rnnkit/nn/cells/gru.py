@@ -20,14 +20,19 @@ from __future__ import annotations
 import numpy as np
 
 from rnnkit.nn.cells.common import (
+    WeightGrads,
     carry_padded,
     input_side_gradients,
     project_inputs,
     recurrent_weight_gradient,
 )
 
+#: What :func:`forward` keeps for :func:`backward`: x, hs, gates, hidden_n, w_ih, w_hh, valid, has_bias.
+Cache = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None, bool]
 
-def forward(x, h0, w_ih, w_hh, b_ih, b_hh, valid=None):
+
+def forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndarray | None,
+            b_hh: np.ndarray | None, valid: np.ndarray | None = None) -> tuple[np.ndarray, Cache]:
     """Run the cell over ``x`` (T, B, I) from ``h0`` (B, H); returns states (T+1, B, H) and the
     cache for :func:`backward`."""
     T, B, _ = x.shape
@@ -71,7 +76,8 @@ def forward(x, h0, w_ih, w_hh, b_ih, b_hh, valid=None):
     return hs, cache
 
 
-def backward(dout, dh_n, cache):
+def backward(dout: np.ndarray | None, dh_n: np.ndarray,
+             cache: Cache) -> tuple[np.ndarray, np.ndarray, WeightGrads]:
     """Gradients for the inputs, ``h0`` and the four parameters; see :func:`rnn.backward`."""
     x, hs, gates, hidden_n, w_ih, w_hh, valid, has_bias = cache
     T, B, H = hidden_n.shape

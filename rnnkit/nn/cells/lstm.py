@@ -21,11 +21,17 @@ from __future__ import annotations
 import numpy as np
 
 from rnnkit.nn.cells.common import (
+    WeightGrads,
     carry_padded,
     input_side_gradients,
     project_inputs,
     recurrent_weight_gradient,
 )
+
+#: What :func:`forward` keeps for :func:`backward`: x, hs, cs, tanh_c, gates, w_ih and w_hh in
+#: the internal row order, that order, valid, has_bias.
+Cache = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+              np.ndarray | None, bool]
 
 
 def _internal_order(hidden: int) -> np.ndarray:
@@ -34,7 +40,9 @@ def _internal_order(hidden: int) -> np.ndarray:
     return np.concatenate([np.arange(3 * h, 4 * h), np.arange(0, 3 * h)])
 
 
-def forward(x, h0, c0, w_ih, w_hh, b_ih, b_hh, valid=None):
+def forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray,
+            b_ih: np.ndarray | None, b_hh: np.ndarray | None,
+            valid: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, Cache]:
     """Run the cell over ``x`` (T, B, I) from ``(h0, c0)``, each (B, H).
 
     Returns states ``hs`` and cells ``cs``, each (T+1, B, H) with index 0 the initial value, and
@@ -76,7 +84,8 @@ def forward(x, h0, c0, w_ih, w_hh, b_ih, b_hh, valid=None):
     return hs, cs, cache
 
 
-def backward(dout, dh_n, dc_n, cache):
+def backward(dout: np.ndarray | None, dh_n: np.ndarray, dc_n: np.ndarray,
+             cache: Cache) -> tuple[np.ndarray, np.ndarray, np.ndarray, WeightGrads]:
     """Gradients for the inputs, ``(h0, c0)`` and the four parameters (torch layout).
 
     Returns ``dx, dh0, dc0, (dw_ih, dw_hh, db_ih, db_hh)``.

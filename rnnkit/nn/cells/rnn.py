@@ -14,14 +14,20 @@ from __future__ import annotations
 import numpy as np
 
 from rnnkit.nn.cells.common import (
+    WeightGrads,
     carry_padded,
     input_side_gradients,
     project_inputs,
     recurrent_weight_gradient,
 )
 
+#: What :func:`forward` keeps for :func:`backward`: x, hs, activations, w_ih, w_hh, valid, relu, has_bias.
+Cache = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None, bool, bool]
 
-def forward(x, h0, w_ih, w_hh, b_ih, b_hh, valid=None, relu=False):
+
+def forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndarray | None,
+            b_hh: np.ndarray | None, valid: np.ndarray | None = None,
+            relu: bool = False) -> tuple[np.ndarray, Cache]:
     """Run the cell over ``x`` (T, B, I) from ``h0`` (B, H).
 
     Returns the states (T+1, B, H) (index 0 is h0) and the cache for :func:`backward`.
@@ -49,7 +55,8 @@ def forward(x, h0, w_ih, w_hh, b_ih, b_hh, valid=None, relu=False):
     return hs, cache
 
 
-def backward(dout, dh_n, cache):
+def backward(dout: np.ndarray | None, dh_n: np.ndarray,
+             cache: Cache) -> tuple[np.ndarray, np.ndarray, WeightGrads]:
     """Gradients for the inputs, the initial state and the four parameters.
 
     ``dout`` (T, B, H) is the gradient of the loss with respect to the per-step states (zero at

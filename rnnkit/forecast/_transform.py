@@ -1,0 +1,129 @@
+"""What the network does not have to learn: variance stabilisation and seasonality, per series.
+
+The forecaster's network sees a series after two steps that are fitted on the training part
+only and undone on its forecasts (the lessons of Hewamalage, Bergmeir and Bandara's study of
+RNN forecasting, and of the M4-winning ES-RNN, which also kept level and season outside the
+network):
+
+1. ``log``: for a strictly positive series, ``z = log(y)``, so swings that grow with the
+   level (multiplicative seasonality, exponential trends) become constant ones;
+2. ``stl``: ``z = trend + seasonal + remainder`` by STL (MSTL for several seasons, such as
+   48 and 336 for half-hourly data); the network reads and forecasts ``z - seasonal``.
+
+Past the end of the fitted part, each seasonal component is its last full season repeated:
+the forecasts get it added back, and so do windows of data that arrive later (the held-out
+origins), so nothing after the fitted part shapes it.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+TRANSFORMS = ("auto", "log", "none")
+DESEASONALISERS = ("auto", "stl", "none")
+
+
+def season_periods(season_length: int, n: int, freq: str | None) -> list[int]:
+    """Seasons to remove from a series of ``n`` points: ``season_length`` and, for sub-daily
+    and daily data, the weekly/yearly season above it, each only when at least two full
+    cycles of it are in the data (STL needs them)."""
+    periods = [season_length] if season_length > 1 else []
+    base = (freq or "").split("-")[0].lstrip("0123456789")
+    if season_length in (24, 48) and base in ("h", "H", "min", "T"):
+        periods.append(7 * season_length)  # the week above the day
+    elif season_length == 7 and base == "D":
+        periods.append(365)  # the year above the week
+    return [p for p in periods if n >= 2 * p + 1]
+
+
+class SeriesTransform:
+    """Fitted per series on its training values; maps values to the network's space and back.
+
+    Parameters
+    ----------
+    transform : {"auto", "log", "none"}
+        "auto" takes the log of a strictly positive series.
+    deseasonalise : {"auto", "stl", "none"}
+        "auto" (and "stl") remove the seasons of :func:`season_periods` when there are any.
+    periods : list of int
+        Seasons in steps (from :func:`season_periods`).
+    keep : int
+        Steps of each fitted component kept for later use (at least the window).
+    """
+
+    def __init__(self, transform: str, deseasonalise: str, periods: list[int], keep: int):
+        self.transform, self.deseasonalise = transform, deseasonalise
+        self.periods, self.keep = list(periods), int(keep)
+
+    def fit(self, values: np.ndarray) -> SeriesTransform:
+        values = np.asarray(values, dtype=float)
+        self.n_ = len(values)
+        self.log_ = self.transform == "log" or (self.transform == "auto" and bool(np.min(values) > 0))
+        if self.transform == "log" and not np.min(values) > 0:
+            raise ValueError("transform: 'log' needs a strictly positive series; use 'auto' or 'none'")
+        z = np.log(values) if self.log_ else values
+        components = self._seasonal(z) if self.deseasonalise != "none" else []
+        self.periods_ = [p for p, _ in components]
+        # whole components while fitting; files keep the last `keep` steps (and a full season)
+        self.tails_ = [np.asarray(c, dtype=float) for _, c in components]
+        return self
+
+    def _seasonal(self, z: np.ndarray) -> list[tuple[int, np.ndarray]]:
+        if not self.periods or np.ptp(z) == 0:
+            return []
+        if len(self.periods) == 1:
+            from statsmodels.tsa.seasonal import STL
+
+            return [(self.periods[0], STL(z, period=self.periods[0], robust=True).fit().seasonal)]
+        from statsmodels.tsa.seasonal import MSTL
+
+        seasonal = np.asarray(MSTL(z, periods=self.periods).fit().seasonal).reshape(len(z), -1)
+        return list(zip(self.periods, seasonal.T))
+
+    def seasonal(self, positions: np.ndarray) -> np.ndarray:
+        """The seasonal part at integer ``positions`` (0 = the first fitted value), from the
+        kept tail inside the fitted range and the last season repeated beyond it."""
+        positions = np.asarray(positions)
+        total = np.zeros(positions.shape)
+        for p, tail in zip(self.periods_, self.tails_):
+            start = self.n_ - len(tail)  # position of tail[0]
+            beyond = positions >= self.n_
+            # beyond the end: the same phase in the last full season
+            idx = np.where(beyond, len(tail) - p + (positions - self.n_) % p, positions - start)
+            if np.any(idx < 0):
+                raise ValueError("positions: earlier than the kept part of the seasonal fit")
+            total += tail[idx]
+        return total
+
+    def forward(self, values: np.ndarray, start: int = 0) -> np.ndarray:
+        """Values (the series from position ``start``) in the network's space."""
+        values = np.asarray(values, dtype=float)
+        z = np.log(values) if self.log_ else values
+        if not self.periods_:
+            return z
+        return z - self.seasonal(np.arange(start, start + len(values)))
+
+    def inverse(self, paths: np.ndarray, first: np.ndarray) -> np.ndarray:
+        """Forecast paths (N, h) in the network's space, path i starting at position
+        ``first[i]``, back in the series' units."""
+        paths = np.asarray(paths, dtype=float)
+        if self.periods_:
+            steps = np.asarray(first)[:, None] + np.arange(paths.shape[1])[None, :]
+            paths = paths + self.seasonal(steps)
+        if self.log_:
+            paths = np.exp(np.minimum(paths, 700.0))  # exp overflows float64 past ~709
+        return paths
+
+    def to_dict(self) -> dict:
+        return {"transform": self.transform, "deseasonalise": self.deseasonalise, "periods": self.periods,
+                "keep": self.keep, "n": self.n_, "log": self.log_, "fitted_periods": self.periods_,
+                "tails": [t[-max(self.keep, p):].tolist() for p, t in zip(self.periods_, self.tails_)]}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> SeriesTransform:
+        obj = cls(d["transform"], d["deseasonalise"], [int(p) for p in d["periods"]], int(d["keep"]))
+        obj.n_, obj.log_ = int(d["n"]), bool(d["log"])
+        obj.periods_ = [int(p) for p in d["fitted_periods"]]
+        obj.tails_ = [np.asarray(t, dtype=float) for t in d["tails"]]
+        if len(obj.tails_) != len(obj.periods_) or any(len(t) < p for t, p in zip(obj.tails_, obj.periods_)):
+            raise ValueError("transform: seasonal tails do not match their periods")
+        return obj

@@ -1,0 +1,86 @@
+"""Nothing after a forecast origin reaches fitting, scaling, deseasonalising or calibration:
+change the future and the fitted model is bit-identical."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from rnnkit.forecast import Forecaster
+from rnnkit.forecast._ensemble import HeldOut
+from rnnkit.forecast._transform import SeriesTransform
+from rnnkit.forecast._inputs import as_series
+
+FAST = dict(n_models=2, max_steps=30, eval_every=10, patience=2, hidden_size=6)
+
+
+def monthly(seed=0, n=96):
+    t = np.arange(n)
+    rng = np.random.default_rng(seed)
+    values = np.exp(3 + 0.01 * t + 0.2 * np.sin(2 * np.pi * t / 12) + 0.05 * rng.standard_normal(n))
+    return pd.Series(values, index=pd.date_range("2010-01-01", periods=n, freq="MS"))
+
+
+def weights(fc):
+    return [v.copy() for net in fc.nets_ for v in net.state_dict().values()]
+
+
+def test_the_future_after_the_origin_changes_nothing():
+    y = monthly()
+    origin = 80
+    a = Forecaster(horizon=6, seed=0, **FAST).fit(y[:origin])
+    changed = y.copy()
+    changed.iloc[origin:] *= 5.0  # a wild future
+    b = Forecaster(horizon=6, seed=0, **FAST).fit(changed[:origin])
+    for wa, wb in zip(weights(a), weights(b)):
+        np.testing.assert_array_equal(wa, wb)
+    np.testing.assert_array_equal(a.calibration(), b.calibration())
+    pd.testing.assert_frame_equal(a.predict(level=[80]), b.predict(level=[80]))
+
+
+@pytest.mark.parametrize("deseasonalise", ["stl", "none"])
+def test_phase_one_sees_nothing_after_its_cut(deseasonalise):
+    """The held-out origins' transform, scale and training examples come from the values before
+    the cut only; their windows and targets may use later values (that is what they test)."""
+    y = as_series(monthly())
+    w, h, n_val = 24, 6, 10
+    cut = len(y) - h - n_val + 1
+
+    def held(values):
+        series = as_series(pd.Series(values, index=y.index))
+        return HeldOut(series, w, h, h, n_val, SeriesTransform("auto", deseasonalise, [12], keep=w))
+
+    a = held(np.asarray(y.values))
+    later = np.asarray(y.values).copy()
+    later[cut:] = later[cut:] * 3 + 7
+    b = held(later)
+    for name in ("x", "y"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+    assert a.normaliser.scale_ == b.normaliser.scale_ and a.error_scale == b.error_scale
+    assert a.transform.to_dict() == b.transform.to_dict()
+    assert not np.array_equal(a.x_val, b.x_val)  # the held-out windows do read the later values
+
+
+def test_seasonal_part_beyond_the_fit_repeats_the_last_season():
+    y = np.asarray(monthly().values)
+    tf = SeriesTransform("auto", "stl", [12], keep=24).fit(y[:72])
+    inside = tf.seasonal(np.arange(60, 72))
+    np.testing.assert_array_equal(tf.seasonal(np.arange(72, 84)), inside)
+    np.testing.assert_array_equal(tf.seasonal(np.arange(84, 96)), inside)
+    back = tf.inverse(tf.forward(y[48:72], start=48)[None], np.array([48]))[0]
+    np.testing.assert_allclose(back, y[48:72], rtol=1e-12)
+    again = SeriesTransform.from_dict(tf.to_dict())
+    np.testing.assert_array_equal(again.seasonal(np.arange(60, 90)), tf.seasonal(np.arange(60, 90)))
+
+
+def test_sklearn_clone_and_params():
+    sklearn_base = pytest.importorskip("sklearn.base")
+    fc = Forecaster(horizon=5, hidden_size=7, seed=3)
+    twin = sklearn_base.clone(fc)
+    assert twin is not fc and twin.get_params() == fc.get_params()
+    assert fc.set_params(hidden_size=9) is fc and fc.hidden_size == 9
+    with pytest.raises(ValueError, match="hiden_size: not a parameter of Forecaster"):
+        fc.set_params(hiden_size=1)
+    from rnnkit.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError) as info:
+        Forecaster(horizon=2).predict()
+    assert isinstance(info.value, ValueError) and isinstance(info.value, AttributeError)
