@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # torch==2.13.0 first: it is the CPU build on local disk; any other resolution downloads CUDA.
 TORCH_PIN := torch==2.13.0
 
-.PHONY: demo test venv dev bench clean
+.PHONY: demo test lint venv dev bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -q -n 2 -p no:cacheprovider
+
+# ruff (rules in pyproject.toml); the import-layer and type-hint checks are tests (tests/structure)
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check rnnkit tests benchmarks examples
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/structure
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/engine_vs_torch.py

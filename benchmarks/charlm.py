@@ -271,8 +271,9 @@ def main() -> None:
     args = parser.parse_args()
     eval_every = args.eval_every or args.seconds / 10
 
-    import torch
     from threadpoolctl import threadpool_limits
+
+    import torch
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)

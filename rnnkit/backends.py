@@ -20,7 +20,9 @@ imports torch. :func:`register_backend` adds others.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 
@@ -28,6 +30,23 @@ from rnnkit.nn.clip import clip_grad_norm_
 from rnnkit.nn.losses import CrossEntropyLoss, MSELoss
 from rnnkit.nn.module import Module
 from rnnkit.nn.optim import Adam
+from rnnkit.nn.recurrent import States
+
+if TYPE_CHECKING:  # only for the annotations: nothing here imports torch
+    import torch
+    from rnnkit.training import Loss
+
+#: Where a backend computes: "cpu", "cuda", "cuda:1", a ``torch.device``; None for the backend's choice.
+Device: TypeAlias = "str | torch.device | None"
+#: The recurrent state a stateful model carries from one step to the next: h, or (h, c) for the
+#: LSTM, as NumPy arrays (a fresh ``init_state``) or as the backend's own arrays (what its
+#: ``step`` returned, e.g. torch tensors); None for a stateless model or zeros.
+State: TypeAlias = "np.ndarray | torch.Tensor | tuple[np.ndarray | torch.Tensor, ...] | None"
+#: A copy of a model's weights by parameter name (:meth:`Trainer.snapshot`), in the backend's arrays.
+Weights: TypeAlias = "dict[str, np.ndarray] | dict[str, torch.Tensor]"
+#: A model in eval mode as a plain callable, NumPy in and NumPy out (what the model's ``forward``
+#: returns); its other attributes are the model's (a character model's ``vocab``, ``init_state``).
+Runner: TypeAlias = Callable[..., Any]
 
 LOSSES = ("mse", "cross_entropy")
 _REGISTRY: dict[str, str | type] = {
@@ -45,17 +64,17 @@ class Trainer(AbstractContextManager):
     loss may be a lazy scalar; :meth:`mean_loss` turns a list of them into one float.
     """
 
-    def step(self, x, y, state=None):
+    def step(self, x: np.ndarray, y: np.ndarray, state: State = None) -> tuple[Loss, State]:
         raise NotImplementedError
 
-    def runner(self):
+    def runner(self) -> Runner:
         """The model with its current weights as a callable, NumPy in and out, eval mode."""
         raise NotImplementedError
 
-    def snapshot(self):
+    def snapshot(self) -> Weights:
         raise NotImplementedError
 
-    def restore(self, state) -> None:
+    def restore(self, state: Weights) -> None:
         raise NotImplementedError
 
     def mean_loss(self, losses: list) -> float:
@@ -73,14 +92,14 @@ class Backend:
 
     name = "?"
 
-    def __init__(self, device=None):
+    def __init__(self, device: Device = None):
         self.device = device
 
     def trainer(self, model: Module, *, lr: float, clip_norm: float | None, loss: str = "mse",
-                stateful: bool = False, seed=None) -> Trainer:
+                stateful: bool = False, seed: int | np.random.SeedSequence | None = None) -> Trainer:
         raise NotImplementedError
 
-    def runner(self, model: Module):
+    def runner(self, model: Module) -> Runner:
         raise NotImplementedError
 
     def is_main(self) -> bool:
@@ -98,7 +117,7 @@ class NumpyTrainer(Trainer):
         self.optimizer = Adam(model.parameters(), lr=lr)
         self.criterion = MSELoss() if loss == "mse" else CrossEntropyLoss()
 
-    def step(self, x, y, state=None):
+    def step(self, x: np.ndarray, y: np.ndarray, state: State = None) -> tuple[float, States | None]:
         model = self.model
         model.train()
         model.zero_grad()
@@ -117,13 +136,13 @@ class NumpyTrainer(Trainer):
         self.optimizer.step()
         return value, state
 
-    def runner(self):
+    def runner(self) -> Runner:
         return _EvalRunner(self.model)
 
-    def snapshot(self):
+    def snapshot(self) -> dict[str, np.ndarray]:
         return self.model.state_dict()
 
-    def restore(self, state) -> None:
+    def restore(self, state: dict[str, np.ndarray]) -> None:
         self.model.load_state_dict(state)
 
 
@@ -146,18 +165,18 @@ class NumpyBackend(Backend):
 
     name = "numpy"
 
-    def __init__(self, device=None):
+    def __init__(self, device: Device = None):
         if device not in (None, "cpu"):
             raise ValueError(f"device: the numpy backend runs on 'cpu' only, got {device!r}; "
                              "use backend='torch' for other devices")
         super().__init__("cpu")
 
     def trainer(self, model: Module, *, lr: float, clip_norm: float | None, loss: str = "mse",
-                stateful: bool = False, seed=None) -> Trainer:
+                stateful: bool = False, seed: int | np.random.SeedSequence | None = None) -> NumpyTrainer:
         _check_loss(loss)
         return NumpyTrainer(model, lr, clip_norm, loss, stateful)
 
-    def runner(self, model: Module):
+    def runner(self, model: Module) -> Runner:
         return _EvalRunner(model)
 
 
@@ -174,7 +193,7 @@ def backend_names() -> tuple[str, ...]:
     return tuple(_REGISTRY)
 
 
-def get_backend(name: str, device=None) -> Backend:
+def get_backend(name: str, device: Device = None) -> Backend:
     """The backend called ``name`` on ``device``.
 
     Raises ``ValueError`` naming the argument for an unknown name or an unusable device, and
@@ -189,7 +208,7 @@ def get_backend(name: str, device=None) -> Backend:
     return target(device)
 
 
-def check_backend(name: str, device=None) -> None:
+def check_backend(name: str, device: Device = None) -> None:
     """Refuse, before any work, what :func:`get_backend` would refuse."""
     get_backend(name, device)
 

@@ -77,7 +77,13 @@ def save_model(path: str | os.PathLike[str], tensors: dict, kind: str, metadata:
 
 def _refuse_foreign(path: Path) -> None:
     with open(path, "rb") as fh:
-        head = fh.read(8)
+        head = fh.read(9)
+    # A safetensors file is an 8-byte little-endian header length, then the JSON header; its
+    # first byte can be anything (0x80 for a header of 128 + 256k bytes), so only a file whose
+    # ninth byte does not open the JSON object is judged by its start: a pickle (0x80 + protocol)
+    # or a zip (torch.save).
+    if len(head) == 9 and head[8:9] == b"{":
+        return
     if head[:1] == b"\x80" or head[:2] == b"PK":
         raise ValueError(f"model {str(path)!r}: this looks like a pickle or torch.save file; "
                          "rnnkit loads only its own safetensors files and never unpickles")

@@ -29,14 +29,33 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from rnnkit.nn.clip import clip_grad_norm_
 from rnnkit.nn.losses import CrossEntropyLoss, MSELoss
 from rnnkit.nn.module import Module
 from rnnkit.nn.optim import Adam, Optimizer
 from rnnkit.nn.seeding import rng as seeded_rng
+
+if TYPE_CHECKING:  # only for the annotations: nothing here imports torch
+    import torch
+
+#: One step's training loss: a float, or a lazy scalar that :meth:`Trainee.mean_loss` can
+#: average (a torch scalar on the torch backend, read only at evaluations).
+Loss: TypeAlias = "float | torch.Tensor"
+
+
+class Criterion(Protocol):
+    """A loss object as :func:`fit` and :func:`evaluate` take it: ``criterion(prediction,
+    target)`` gives the loss, ``criterion.backward()`` its gradient with respect to the
+    prediction of that call (``rnnkit.nn.MSELoss``, ``rnnkit.nn.CrossEntropyLoss``)."""
+
+    def __call__(self, input: np.ndarray, target: np.ndarray) -> float: ...
+
+    def backward(self) -> np.ndarray: ...
 
 
 @dataclass(frozen=True)
@@ -85,7 +104,7 @@ class Trainee:
     """What :func:`run` drives; subclasses implement :meth:`step` and :meth:`evaluate` and, for
     early stopping, :meth:`snapshot` and :meth:`restore`."""
 
-    def step(self):
+    def step(self) -> Loss:
         """One optimiser step; returns its training loss."""
         raise NotImplementedError
 
@@ -93,11 +112,12 @@ class Trainee:
         """The validation loss, or None when there is no validation data."""
         return None
 
-    def snapshot(self):
-        """A copy of the weights (kept while they are the best seen)."""
+    def snapshot(self) -> Any:
+        """A copy of the weights (kept while they are the best seen), in whatever form the
+        trainee likes: :func:`run` only hands it back to :meth:`restore`."""
         raise NotImplementedError
 
-    def restore(self, state) -> None:
+    def restore(self, state: Any) -> None:
         """Put back weights returned by :meth:`snapshot`."""
         raise NotImplementedError
 
@@ -134,11 +154,11 @@ class EarlyStopping:
     """Keep the best validation loss seen, the step and the weights it came with, and say when
     ``patience`` evaluations in a row have not improved on it (by more than ``min_delta``)."""
 
-    def __init__(self, patience: int, initial_state, min_delta: float = 1e-7):
+    def __init__(self, patience: int, initial_state: Any, min_delta: float = 1e-7):
         self.patience, self.min_delta, self.bad = patience, min_delta, 0
         self.best_loss, self.best_step, self.best_state = np.inf, 0, initial_state
 
-    def should_stop(self, step: int, loss: float, snapshot: Callable) -> bool:
+    def should_stop(self, step: int, loss: float, snapshot: Callable[[], Any]) -> bool:
         """Record the loss at ``step``; ``snapshot()`` copies the weights when it is the best."""
         if loss < self.best_loss - self.min_delta:
             self.best_loss, self.best_step, self.best_state, self.bad = loss, step, snapshot(), 0
@@ -147,8 +167,8 @@ class EarlyStopping:
         return self.bad >= self.patience
 
 
-def run(trainee: Trainee, schedule: Schedule, on_step: Callable | None = None,
-        on_eval: Callable | None = None) -> History:
+def run(trainee: Trainee, schedule: Schedule, on_step: Callable[[int, Loss], object] | None = None,
+        on_eval: Callable[[History], object] | None = None) -> History:
     """Train ``trainee`` on ``schedule``.
 
     Parameters
@@ -224,7 +244,8 @@ def _criterion(loss):
     raise ValueError(f"loss: expected 'mse', 'cross_entropy' or a loss object, got {loss!r}")
 
 
-def evaluate(model: Module, x, y, loss="mse", batch_size: int = 256) -> float:
+def evaluate(model: Module, x: np.ndarray, y: np.ndarray, loss: str | Criterion = "mse",
+             batch_size: int = 256) -> float:
     """Mean loss of ``model`` on ``(x, y)`` in eval mode (batch-size weighted)."""
     criterion = _criterion(loss)
     was_training = model.training
@@ -240,8 +261,9 @@ def evaluate(model: Module, x, y, loss="mse", batch_size: int = 256) -> float:
 class EpochTrainee(Trainee):
     """An engine model on arrays ``(x, y)``: shuffled minibatches, one pass per epoch."""
 
-    def __init__(self, model: Module, x, y, criterion, optimizer: Optimizer, batch_size: int,
-                 clip_norm: float | None, validation, seed):
+    def __init__(self, model: Module, x: np.ndarray, y: np.ndarray, criterion: Criterion, optimizer: Optimizer,
+                 batch_size: int, clip_norm: float | None, validation: tuple[np.ndarray, np.ndarray] | None,
+                 seed: int | np.random.SeedSequence | None):
         self.model, self.x, self.y, self.criterion = model, x, y, criterion
         self.optimizer, self.batch_size, self.clip_norm = optimizer, batch_size, clip_norm
         self.validation, self.rng = validation, seeded_rng(seed)
@@ -270,16 +292,17 @@ class EpochTrainee(Trainee):
             return None
         return evaluate(self.model, *self.validation, loss=self.criterion)
 
-    def snapshot(self):
+    def snapshot(self) -> dict[str, np.ndarray]:
         return self.model.state_dict()
 
-    def restore(self, state) -> None:
+    def restore(self, state: dict[str, np.ndarray]) -> None:
         self.model.load_state_dict(state)
 
 
-def fit(model: Module, x, y, *, loss="mse", optimizer: Optimizer | None = None, lr: float = 1e-3,
-        epochs: int = 10, batch_size: int = 32, clip_norm: float | None = None,
-        validation: tuple | None = None, seed: int | None = 0, verbose: bool = False) -> History:
+def fit(model: Module, x: ArrayLike, y: ArrayLike, *, loss: str | Criterion = "mse",
+        optimizer: Optimizer | None = None, lr: float = 1e-3, epochs: int = 10, batch_size: int = 32,
+        clip_norm: float | None = None, validation: tuple[np.ndarray, np.ndarray] | None = None,
+        seed: int | np.random.SeedSequence | None = 0, verbose: bool = False) -> History:
     """Train an engine ``model`` on samples ``x`` (first axis) and targets ``y``, epoch by epoch.
 
     Parameters

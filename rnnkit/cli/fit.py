@@ -14,10 +14,10 @@ from pathlib import Path
 
 import click
 
-from rnnkit.nn.cell_table import CELL_NAMES
 from rnnkit.backends import backend_names
 from rnnkit.cli._app import InputError, cli
 from rnnkit.cli._options import horizon_option, level_option
+from rnnkit.nn.cell_table import CELL_NAMES
 
 
 def _columns(path: Path) -> list[str]:
@@ -145,8 +145,9 @@ def fit_cmd(data, horizon, output, id_column, date, target, covariates, fill, fr
     t = model.training_
     click.echo(f"saved {output}: {cell} {num_layers}x{hidden_size}, {n_models} model(s), "
                f"{series} series, horizon {horizon}")
-    click.echo(f"{t['examples']} training examples, window {t['window']}, strategy {t['strategy']}, "
-               f"{t['best_step']} steps chosen by early stopping")
+    for p in t["pipelines"]:
+        click.echo(f"{p['transform']}/{p['deseasonalise']}: {p['examples']} training examples, window {t['window']}, "
+                   f"strategy {t['strategy']}, {p['best_step']} steps chosen by early stopping")
 
 
 @cli.command("predict")

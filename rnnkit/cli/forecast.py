@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from rnnkit.nn.cell_table import CELL_NAMES
 from rnnkit.backends import backend_names
 from rnnkit.cli._app import InputError, cli
 from rnnkit.cli._options import horizon_option, level_option
+from rnnkit.nn.cell_table import CELL_NAMES
 
 
 @cli.command()

@@ -8,10 +8,10 @@ import json
 
 import click
 
-from rnnkit.nn.cell_table import CELL_NAMES
 from rnnkit.backends import backend_names
 from rnnkit.cli._app import InputError, cli
 from rnnkit.cli._options import deprecated_option
+from rnnkit.nn.cell_table import CELL_NAMES
 
 
 @cli.group()
@@ -48,10 +48,11 @@ def _report_lines(prefix: str, report: dict) -> list[str]:
               help="Characters per chunk (gradient truncation; the state is carried across chunks).")
 @click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True,
               help="Parallel streams.")
-@click.option("--steps", type=click.IntRange(min=1), default=None,
+@click.option("--max-steps", type=click.IntRange(min=1), default=None,
               help="Optimiser steps [default: 1000 unless --seconds is given].")
+@deprecated_option("--steps", "--max-steps", "max_steps", type=click.IntRange(min=1))
 @click.option("--seconds", type=click.FloatRange(min=0, min_open=True), default=None,
-              help="Wall-time budget in seconds instead of (or as well as) --steps.")
+              help="Wall-time budget in seconds instead of (or as well as) --max-steps.")
 @deprecated_option("--minutes", "--seconds", "seconds", convert=lambda minutes: minutes * 60.0,
                    type=click.FloatRange(min=0, min_open=True))
 @click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=2e-3, show_default=True,
@@ -61,8 +62,9 @@ def _report_lines(prefix: str, report: dict) -> list[str]:
 @deprecated_option("--clip", "--clip-norm", "clip_norm", type=click.FloatRange(min=0, min_open=True))
 @click.option("--val-fraction", type=click.FloatRange(0, 1, max_open=True), default=0.1,
               show_default=True, help="Last part of the text held out for validation.")
-@click.option("--eval-interval", type=click.IntRange(min=1), default=200, show_default=True,
+@click.option("--eval-every", type=click.IntRange(min=1), default=200, show_default=True,
               help="Steps between validation evaluations.")
+@deprecated_option("--eval-interval", "--eval-every", "eval_every", type=click.IntRange(min=1))
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for the initial weights.")
 @click.option("--backend", type=click.Choice(backend_names()), default="numpy", show_default=True,
               help="Who computes: the NumPy engine or PyTorch (pip install 'rnnkit[torch]').")
@@ -70,7 +72,7 @@ def _report_lines(prefix: str, report: dict) -> list[str]:
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the training summary as JSON.")
 def train_cmd(file, output, cell, hidden_size, num_layers, embedding_dim, dropout, seq_len,
-              batch_size, steps, seconds, lr, clip_norm, val_fraction, eval_interval, seed, backend, device,
+              batch_size, max_steps, seconds, lr, clip_norm, val_fraction, eval_every, seed, backend, device,
               quiet, as_json):
     """Train a character model on the UTF-8 text FILE and save it to -o MODEL.
 
@@ -88,9 +90,9 @@ def train_cmd(file, output, cell, hidden_size, num_layers, embedding_dim, dropou
     source = read_text(file)
     model_config = ModelConfig(cell=cell, hidden_size=hidden_size, num_layers=num_layers,
                                embedding_dim=embedding_dim, dropout=dropout)
-    config = TrainConfig(seq_len=seq_len, batch_size=batch_size, steps=steps,
+    config = TrainConfig(seq_len=seq_len, batch_size=batch_size, max_steps=max_steps,
                          seconds=seconds, lr=lr, clip_norm=clip_norm,
-                         val_fraction=val_fraction, eval_interval=eval_interval, seed=seed)
+                         val_fraction=val_fraction, eval_every=eval_every, seed=seed)
     try:
         result = train(source, model_config, config, progress=not quiet, backend=backend, device=device)
     except KeyboardInterrupt:
@@ -102,7 +104,8 @@ def train_cmd(file, output, cell, hidden_size, num_layers, embedding_dim, dropou
         return
     s = result.model.summary
     click.echo(f"saved {output}: {cell} {num_layers}x{hidden_size}, {len(result.model.vocab)} characters")
-    click.echo(f"steps {s['steps']} in {s['seconds']:.1f} s ({s['chars_trained'] / max(s['seconds'], 1e-9):.0f} chars/s)")
+    chars_per_second = s["chars_trained"] / max(s["seconds"], 1e-9)
+    click.echo(f"steps {s['steps']} in {s['seconds']:.1f} s ({chars_per_second:.0f} chars/s)")
     click.echo(f"train loss {s['train_loss']:.4f} nats/char (mean of the last {s['train_loss_steps']} steps)")
     if result.val is None:
         click.echo("no validation part (text too short for --val-fraction)")
@@ -154,9 +157,8 @@ def eval_cmd(model, file, backend, device, as_json):
     Example:
       rnnkit text eval model.safetensors held_out.txt
     """
-    from rnnkit.text import CharLM, evaluate, read_text
-
     from rnnkit.backends import check_backend
+    from rnnkit.text import CharLM, evaluate, read_text
 
     check_backend(backend, device)
     lm = CharLM.load(model)

@@ -8,6 +8,7 @@ all under the user's seed; no stream is a copy or a shift of another.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -19,19 +20,43 @@ from rnnkit.forecast._windows import WindowNormaliser, series_scale
 from rnnkit.forecast._windows import windows as _windows
 from rnnkit.nn.seeding import derive
 
+if TYPE_CHECKING:  # only for the annotations: tqdm is imported when a bar is shown
+    from tqdm import tqdm
+
 MEMBERS, INIT, PHASE1, REFIT = 0, 0, 1, 2
 
 
-def train_ensemble(fc, x, y, phase: int, bar, **kwargs) -> tuple[list, list]:
-    """Train forecaster ``fc``'s ``n_models`` networks on ``(x, y)``, in worker processes when
+class EnsembleSettings(Protocol):
+    """What training the ensemble reads of a forecaster: its constructor arguments. A
+    :class:`rnnkit.forecast.Forecaster` (a protocol, as the forecaster's module imports this one)."""
+
+    cell: str
+    hidden_size: int
+    num_layers: int
+    lr: float
+    batch_size: int
+    max_steps: int
+    eval_every: int
+    patience: int
+    clip_norm: float
+    backend: str
+    device: str | None
+    dtype: str
+    n_jobs: int | None
+    seed: int
+
+
+def train_ensemble(fc: EnsembleSettings, x: np.ndarray, y: np.ndarray, phase: int, bar: tqdm | None,
+                   members: list[int], **kwargs: np.ndarray | int | None) -> tuple[list, list]:
+    """Train forecaster ``fc``'s networks number ``members`` on ``(x, y)``, in worker processes when
     ``n_jobs`` allows: each network is trained alone from its own seed, so the result does not
     depend on it."""
     shape = (fc.cell, x.shape[-1], fc.hidden_size, fc.num_layers, y.shape[1])
     settings = dict(lr=fc.lr, batch_size=fc.batch_size, max_steps=fc.max_steps,
                     eval_every=fc.eval_every, patience=fc.patience, clip_norm=fc.clip_norm, **kwargs)
     dtype = np.dtype(fc.dtype)
-    seeds = [(derive(fc.seed, MEMBERS, i, INIT), derive(fc.seed, MEMBERS, i, phase)) for i in range(fc.n_models)]
-    jobs = worker_count(fc)
+    seeds = [(derive(fc.seed, MEMBERS, i, INIT), derive(fc.seed, MEMBERS, i, phase)) for i in members]
+    jobs = worker_count(fc, len(members))
     if jobs == 1:
         backend = get_backend(fc.backend, fc.device)
         tick = (lambda: bar.update(1)) if bar else None
@@ -50,15 +75,15 @@ def train_ensemble(fc, x, y, phase: int, bar, **kwargs) -> tuple[list, list]:
     return [r[0] for r in results], [r[1] for r in results]
 
 
-def worker_count(fc) -> int:
+def worker_count(fc: EnsembleSettings, networks: int) -> int:
     """Worker processes for the ensemble: 1 on the torch backend (it has its own
     parallelism) and for a single network; else ``n_jobs``, where -1 means one per network
     up to twice the cores (measured: 3 networks on 2 cores finish sooner all at once than
     two then one, 17 s against 20 s for nottem)."""
-    if fc.backend != "numpy" or fc.n_models == 1 or fc.n_jobs in (None, 1):
+    if fc.backend != "numpy" or networks == 1 or fc.n_jobs in (None, 1):
         return 1
     limit = 2 * (os.cpu_count() or 1) if fc.n_jobs == -1 else fc.n_jobs
-    return max(1, min(fc.n_models, limit))
+    return max(1, min(networks, limit))
 
 
 class HeldOut:
@@ -98,7 +123,7 @@ def summary(s: dict) -> dict:
             "train_curve": s["train_curve"], "val_curve": s["val_curve"]}
 
 
-def progress_bar(enabled: bool, total: int):
+def progress_bar(enabled: bool, total: int) -> tqdm | None:
     if not enabled:
         return None
     from tqdm.auto import tqdm

@@ -9,17 +9,42 @@ summary. Nothing is executed on load.
 """
 from __future__ import annotations
 
+import os
+from typing import Protocol, TypeVar
+
 import numpy as np
 import pandas as pd
 
-from rnnkit import io
+from rnnkit import io, nn
 from rnnkit.data import TimeSeries
+from rnnkit.forecast._pipelines import Pipeline
 from rnnkit.forecast._training import build_network
 from rnnkit.forecast._transform import SeriesTransform
 from rnnkit.forecast._windows import WindowNormaliser
 
+_F = TypeVar("_F", bound="FittedForecaster")
 
-def save_forecaster(model, path) -> None:
+
+class FittedForecaster(Protocol):
+    """What a file holds of a fitted :class:`rnnkit.forecast.Forecaster`, its parameters and
+    learned attributes (a protocol, as the forecaster's module imports this one)."""
+
+    panel_: dict[str | int | None, TimeSeries]
+    season_length_: int
+    strategy_: str
+    nets_: list[nn.Sequential]
+    pipelines_: list[Pipeline]
+    scaled_errors_: np.ndarray
+    calibration_scales_: np.ndarray
+    training_: dict
+
+    def get_params(self, deep: bool = True) -> dict: ...
+
+    @classmethod
+    def from_fitted(cls: type[_F], params: dict, state: dict) -> _F: ...
+
+
+def save_forecaster(model: FittedForecaster, path: str | os.PathLike[str]) -> None:
     panel = model.panel_
     single = None in panel
     many = list(panel.values())
@@ -38,8 +63,7 @@ def save_forecaster(model, path) -> None:
         "config": model.get_params(deep=False),
         "season_length": model.season_length_,
         "strategy": model.strategy_,
-        "normalisers": [n.to_dict() for n in model.normalisers_],
-        "transforms": [t.to_dict() for t in model.transforms_],
+        "pipelines": [p.to_dict() for p in model.pipelines_],
         "data": {"target": many[0].target, "covariates": list(many[0].covariate_names),
                  "freq": many[0].freq, "panel": not single,
                  "series": [_axis(key, s) for key, s in panel.items()]},
@@ -48,7 +72,8 @@ def save_forecaster(model, path) -> None:
     io.save_model(path, tensors, kind="forecaster", metadata=_plain(meta))
 
 
-def load_forecaster(cls, path, backend=None, device=None):
+def load_forecaster(cls: type[_F], path: str | os.PathLike[str], backend: str | None = None,
+                    device: str | None = None) -> _F:
     tensors, meta = io.load_model(path, kind="forecaster")
     try:
         params = dict(meta["config"], backend=backend, device=device)
@@ -64,10 +89,12 @@ def load_forecaster(cls, path, backend=None, device=None):
         if not data["panel"]:
             panel = {None: panel[next(iter(panel))]}
         strategy = meta["strategy"]
-        normalisers = [WindowNormaliser.from_dict(d) for d in meta["normalisers"]]
-        # files from before per-series transforms: the identity (no log, no seasons)
-        transforms = [SeriesTransform.from_dict(d) for d in meta["transforms"]] if "transforms" in meta \
-            else [_identity(axis["points"], n.window) for axis, n in zip(data["series"], normalisers)]
+        if "pipelines" in meta:
+            pipelines = [Pipeline.from_dict(d) for d in meta["pipelines"]]
+        else:  # files from before pipelines: one, reading the series as it is
+            normalisers = [WindowNormaliser.from_dict(d) for d in meta["normalisers"]]
+            identity = [_identity(axis["points"], n.window) for axis, n in zip(data["series"], normalisers)]
+            pipelines = [Pipeline("none", "none", list(range(params["n_models"])), identity, normalisers)]
         n_inputs = 1 + len(data["covariates"])
         outputs = params["horizon"] if strategy == "direct" else 1
         nets = []
@@ -78,7 +105,7 @@ def load_forecaster(cls, path, backend=None, device=None):
             net[2].load_state_dict(io.unprefixed_state(f"m{i}.head", tensors))
             nets.append(net)
         state = {"panel_": panel, "season_length_": int(meta["season_length"]), "strategy_": strategy,
-                 "nets_": nets, "normalisers_": normalisers, "transforms_": transforms,
+                 "nets_": nets, "pipelines_": pipelines,
                  "scaled_errors_": tensors["calibration.scaled_errors"],
                  "calibration_scales_": tensors["calibration.scales"], "training_": meta["training"]}
     except (KeyError, TypeError, IndexError) as exc:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from rnnkit.data import TimeSeries, load_series
 
@@ -10,7 +11,7 @@ SEASON_BY_FREQ = {"H": 24, "h": 24, "D": 7, "B": 5, "W": 52, "M": 12, "MS": 12, 
                   "Q": 4, "QS": 4, "QE": 4, "A": 1, "Y": 1, "YS": 1, "YE": 1, "AS": 1}
 
 
-def as_series(y, covariates=None) -> TimeSeries:
+def as_series(y: TimeSeries | pd.Series | ArrayLike, covariates: pd.DataFrame | ArrayLike | None = None) -> TimeSeries:
     """Accept a TimeSeries, a pandas Series (its index as time) or a 1-D array (integer steps);
     ``covariates`` as a DataFrame or 2-D array aligned with ``y``."""
     if isinstance(y, TimeSeries):
@@ -41,7 +42,7 @@ def as_series(y, covariates=None) -> TimeSeries:
     return load_series(frame, target=name, covariates=cov_names)
 
 
-def season_length_for(series: TimeSeries, season_length) -> int:
+def season_length_for(series: TimeSeries, season_length: int | str) -> int:
     """``"auto"``: from the frequency (12 monthly, 4 quarterly, 7 daily, 5 business days, 52
     weekly, 24 hourly, 1 yearly or unknown); otherwise the positive integer given."""
     if season_length == "auto":

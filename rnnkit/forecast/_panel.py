@@ -5,21 +5,25 @@ time stamp, columns ``unique_id``, ``ds`` and ``y`` (plus covariate columns).
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
-from rnnkit.data import load_panel
+from rnnkit.data import TimeSeries, load_panel
 from rnnkit.forecast._inputs import as_series
 
 ID, DATE = "unique_id", "ds"
 
 
-def is_panel(y) -> bool:
+def is_panel(y: object) -> bool:
     """A long-format frame (it has a ``unique_id`` column) or a mapping of series."""
     return isinstance(y, dict) or (isinstance(y, pd.DataFrame) and ID in y.columns)
 
 
-def as_panel(y, covariates=None) -> dict:
+def as_panel(y: pd.DataFrame | dict[str | int, TimeSeries | pd.Series | ArrayLike],
+             covariates: Sequence[str] | None = None) -> dict:
     """``{series id: TimeSeries}`` from a long DataFrame (``unique_id``, ``ds``, ``y`` and the
     covariate columns named in ``covariates``) or a dict of series (TimeSeries, pandas Series).
 

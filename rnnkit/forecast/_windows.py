@@ -13,7 +13,6 @@ levels, docs/math.md "classic mistakes"). Covariates are standardised with train
 from __future__ import annotations
 
 import numpy as np
-
 from numpy.lib.stride_tricks import sliding_window_view
 
 from rnnkit.data import StandardScaler
@@ -39,7 +38,7 @@ class WindowNormaliser:
         self.window = window
         self.horizon = horizon
 
-    def fit(self, values: np.ndarray, covariates: np.ndarray | None):
+    def fit(self, values: np.ndarray, covariates: np.ndarray | None) -> WindowNormaliser:
         self.scale_ = series_scale(values)
         self.cov_scaler_ = StandardScaler().fit(covariates) if covariates is not None else None
         return self
@@ -57,7 +56,7 @@ class WindowNormaliser:
             feats.append(self.cov_scaler_.transform(cov_past.reshape(-1, cov_past.shape[-1])).reshape(cov_past.shape))
         return np.concatenate(feats, axis=-1)
 
-    def examples(self, values: np.ndarray, covariates: np.ndarray | None):
+    def examples(self, values: np.ndarray, covariates: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(inputs, targets, levels) for every origin with a full window and horizon."""
         w, h = self.window, self.horizon
         x = self.inputs(values[:-h], None if covariates is None else covariates[:-h])
@@ -74,7 +73,7 @@ class WindowNormaliser:
                 "covariates": None if self.cov_scaler_ is None else self.cov_scaler_.to_dict()}
 
     @classmethod
-    def from_dict(cls, d: dict) -> "WindowNormaliser":
+    def from_dict(cls, d: dict) -> WindowNormaliser:
         from rnnkit.data import scaler_from_dict
 
         obj = cls(int(d["window"]), int(d["horizon"]))

@@ -3,16 +3,36 @@ score it. Each fold builds a new model (clone), so scalers and windows are fitte
 that fold's training part alone."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Protocol, TypeVar
+
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
-from rnnkit.data import rolling_origin_folds
+from rnnkit.data import TimeSeries, rolling_origin_folds
 from rnnkit.forecast._inputs import as_series, season_length_for
 from rnnkit.forecast.metrics import all_metrics, coverage
 
+_M = TypeVar("_M", bound="Backtestable")
 
-def backtest(model, y, covariates=None, folds: int = 3, step: int | None = None,
-             level=None) -> pd.DataFrame:
+
+class Backtestable(Protocol):
+    """What a backtest needs of a forecaster: any of rnnkit's (a protocol, as
+    :mod:`rnnkit.forecast.base` imports this module)."""
+
+    horizon: int
+
+    def clone(self: _M) -> _M: ...
+
+    def fit(self: _M, y: TimeSeries) -> _M: ...
+
+    def predict(self, horizon: int | None = None, level: float | Sequence[float] | None = None) -> pd.DataFrame: ...
+
+
+def backtest(model: Backtestable, y: TimeSeries | pd.Series | ArrayLike,
+             covariates: pd.DataFrame | ArrayLike | None = None, folds: int = 3, step: int | None = None,
+             level: float | Sequence[float] | None = None) -> pd.DataFrame:
     """Backtest ``model`` (any rnnkit forecaster, left unfitted) on ``y``.
 
     Parameters
@@ -43,7 +63,8 @@ def backtest(model, y, covariates=None, folds: int = 3, step: int | None = None,
     return pd.concat(rows)
 
 
-def backtest_metrics(results: pd.DataFrame, history, season_length) -> dict:
+def backtest_metrics(results: pd.DataFrame, history: TimeSeries | pd.Series | ArrayLike,
+                     season_length: int | str) -> dict:
     """Point metrics over all folds (MASE scaled on ``history``) and interval coverage/width."""
     series = as_series(history)
     m = season_length_for(series, season_length)

@@ -13,13 +13,19 @@ import math
 import os
 import sys
 import warnings
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from rnnkit._params import Params
+from rnnkit.data import TimeSeries
 from rnnkit.exceptions import NotFittedError
 from rnnkit.forecast._inputs import as_series, season_length_for
+
+_F = TypeVar("_F", bound="BaseForecaster")
 
 
 class BaseForecaster(Params):
@@ -35,7 +41,7 @@ class BaseForecaster(Params):
             raise NotFittedError(f"{type(self).__name__} is not fitted: call fit(y) first")
 
     # --- fit / predict -----------------------------------------------------------------------
-    def fit(self, y, covariates=None):
+    def fit(self: _F, y: TimeSeries | pd.Series | ArrayLike, covariates: pd.DataFrame | ArrayLike | None = None) -> _F:
         """Fit to a series (TimeSeries, pandas Series or 1-D array); returns ``self``."""
         self._check_horizon()
         series = as_series(y, covariates)
@@ -58,7 +64,7 @@ class BaseForecaster(Params):
         if len(series) < 3:
             raise ValueError(f"y: expected at least 3 points, got {len(series)}")
 
-    def predict(self, horizon: int | None = None, level=None) -> pd.DataFrame:
+    def predict(self, horizon: int | None = None, level: float | Sequence[float] | None = None) -> pd.DataFrame:
         """Forecast the next ``horizon`` steps (default: the fitted horizon).
 
         Parameters
@@ -82,7 +88,9 @@ class BaseForecaster(Params):
             raise ValueError(f"horizon: expected a positive integer, got {h!r}")
         return int(h), _levels(level)
 
-    def backtest(self, y, covariates=None, folds: int = 3, step: int | None = None, level=None):
+    def backtest(self, y: TimeSeries | pd.Series | ArrayLike, covariates: pd.DataFrame | ArrayLike | None = None,
+                 folds: int = 3, step: int | None = None,
+                 level: float | Sequence[float] | None = None) -> pd.DataFrame:
         """Rolling-origin backtest with a refit per fold; see :func:`rnnkit.forecast.backtest.backtest`."""
         from rnnkit.forecast.backtest import backtest
 
@@ -97,7 +105,7 @@ class BaseForecaster(Params):
             self.calibration_errors_ = self._calibration_errors(self.series_)
         return self.calibration_errors_
 
-    def _calibration_clone(self) -> "BaseForecaster":
+    def _calibration_clone(self) -> BaseForecaster:
         """The model refitted at earlier origins: by default an unfitted copy."""
         model = self.clone()
         model.season_length = self.season_length_
@@ -125,7 +133,8 @@ class BaseForecaster(Params):
         return conformal_halfwidth(self.calibration(), level, h)
 
 
-def forecast_frame(series, point, levels: list, halfwidth) -> pd.DataFrame:
+def forecast_frame(series: TimeSeries, point: ArrayLike, levels: list,
+                   halfwidth: Callable[[float], np.ndarray]) -> pd.DataFrame:
     """The forecast of ``series`` as a frame on its future time stamps, with ``lo_<L>`` and
     ``hi_<L>`` columns from ``halfwidth(L)`` for each level."""
     point = np.asarray(point, dtype=float)

@@ -28,7 +28,7 @@ class Naive(BaseForecaster):
 class SeasonalNaive(BaseForecaster):
     """Repeat the last season: yhat_{n+j} = y_{n+j-m*k} for the smallest k >= 1 that reaches back."""
 
-    def __init__(self, horizon: int = 1, season_length="auto"):
+    def __init__(self, horizon: int = 1, season_length: int | str = "auto"):
         self.horizon = horizon
         self.season_length = season_length
 
@@ -59,13 +59,14 @@ class AutoReg(BaseForecaster):
     """statsmodels AutoReg with a constant, lags 1..p, p chosen by AIC up to ``max_lags``
     (default: two seasons, at least 4, at most a third of the series)."""
 
-    def __init__(self, horizon: int = 1, season_length="auto", max_lags: int | None = None):
+    def __init__(self, horizon: int = 1, season_length: int | str = "auto", max_lags: int | None = None):
         self.horizon = horizon
         self.season_length = season_length
         self.max_lags = max_lags
 
     def _fit(self, series):
-        from statsmodels.tsa.ar_model import AutoReg as SMAutoReg, ar_select_order
+        from statsmodels.tsa.ar_model import AutoReg as SMAutoReg
+        from statsmodels.tsa.ar_model import ar_select_order
 
         y = np.asarray(series.values)
         cap = max(1, len(y) // 3 - 1)
@@ -88,7 +89,8 @@ class ETS(BaseForecaster):
     additive (when two full seasons exist); the form with the lowest AICc wins. ``form`` fixes
     the form instead, e.g. ``("add", True, None)`` for (trend, damped, seasonal)."""
 
-    def __init__(self, horizon: int = 1, season_length="auto", form=None):
+    def __init__(self, horizon: int = 1, season_length: int | str = "auto",
+                 form: tuple[str | None, bool, str | None] | None = None):
         self.horizon = horizon
         self.season_length = season_length
         self.form = form
@@ -131,7 +133,7 @@ BASELINES = {"naive": Naive, "seasonal_naive": SeasonalNaive, "drift": Drift,
              "autoreg": AutoReg, "ets": ETS}
 
 
-def make_model(cls, horizon: int, season_length="auto"):
+def make_model(cls: type[BaseForecaster], horizon: int, season_length: int | str = "auto") -> BaseForecaster:
     """An unfitted ``cls`` for ``horizon``, given ``season_length`` if it takes one."""
     if "season_length" in cls.__init__.__code__.co_varnames:
         return cls(horizon=horizon, season_length=season_length)

@@ -12,26 +12,29 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from rnnkit.backends import check_backend, get_backend
 from rnnkit.data import TimeSeries
-from rnnkit.forecast._files import load_forecaster, save_forecaster
 from rnnkit.exceptions import NotFittedError
+from rnnkit.forecast._ensemble import PHASE1, REFIT, HeldOut, progress_bar, summary, train_ensemble
+from rnnkit.forecast._files import load_forecaster, save_forecaster
 from rnnkit.forecast._inputs import as_series, season_length_for
 from rnnkit.forecast._panel import as_panel, is_panel, long_frame
-from rnnkit.forecast._transform import DESEASONALISERS, TRANSFORMS, SeriesTransform, season_periods
-from rnnkit.forecast._ensemble import PHASE1, REFIT, HeldOut, progress_bar, summary, train_ensemble
+from rnnkit.forecast._pipelines import Pipeline, plan
 from rnnkit.forecast._training import predict
+from rnnkit.forecast._transform import DESEASONALISERS, TRANSFORMS, SeriesTransform, season_periods
 from rnnkit.forecast._windows import WindowNormaliser
-from rnnkit.nn.cell_table import get_cell
 from rnnkit.forecast.base import BaseForecaster, conformal_halfwidth, forecast_frame
+from rnnkit.nn.cell_table import get_cell
 
 _STRATEGIES = ("auto", "direct", "recursive")
 # What fit learns; a file holds exactly these (Forecaster.from_fitted).
-_FITTED = ("panel_", "season_length_", "strategy_", "nets_", "normalisers_", "transforms_",
+_FITTED = ("panel_", "season_length_", "strategy_", "nets_", "pipelines_",
            "scaled_errors_", "calibration_scales_", "training_")
 _DTYPES = ("float32", "float64")
 
@@ -52,6 +55,10 @@ class Forecaster(BaseForecaster):
         "auto"/"stl": remove the season (STL; MSTL with the weekly season of hourly and
         half-hourly data and the yearly one of daily data) before the network, and add it back
         to the forecast, the last fitted season carried forward.
+    combine : bool, default True
+        Also train networks on the series as it is (no log, no seasons removed) and forecast the
+        mean of the two pipelines: they err differently, and their mean beat either alone on the
+        tuning half of the benchmark (docs/forecasting.md).
     cell : {"gru", "lstm", "rnn"}
     window : "auto" or int
         Past steps the network reads; "auto" takes max(2 * season, 2 * horizon, 8), shortened
@@ -60,8 +67,10 @@ class Forecaster(BaseForecaster):
     strategy : {"auto", "direct", "recursive"}
         Direct: one output per step ahead. Recursive: one step, fed back ``horizon`` times.
         "auto": direct unless the series is too short to give it enough training examples.
-    n_models : int
-        Networks in the ensemble (different seeds), averaged.
+    n_models : int, default 4
+        Networks in the ensemble (independent seeds), dealt out in turn to the pipelines
+        (``transform``/``deseasonalise`` "auto": two pipelines, two networks each); the forecast
+        is the mean of the pipelines' mean forecasts.
     max_steps, eval_every, patience : int
         Training budget in minibatch steps; evaluate on held-out origins every ``eval_every``
         steps and stop after ``patience`` evaluations without improvement.
@@ -101,10 +110,10 @@ class Forecaster(BaseForecaster):
     ['unique_id', 'ds', 'forecast', 'lo_90', 'hi_90']
     """
 
-    def __init__(self, horizon: int = 1, season_length="auto", transform: str = "auto",
-                 deseasonalise: str = "auto", cell: str = "gru", window="auto",
+    def __init__(self, horizon: int = 1, season_length: int | str = "auto", transform: str = "auto",
+                 deseasonalise: str = "auto", combine: bool = True, cell: str = "gru", window: int | str = "auto",
                  hidden_size: int = 32, num_layers: int = 1, strategy: str = "auto",
-                 n_models: int = 3, max_steps: int = 500, eval_every: int = 25, patience: int = 5,
+                 n_models: int = 4, max_steps: int = 500, eval_every: int = 25, patience: int = 5,
                  lr: float = 3e-3, batch_size: int = 64, clip_norm: float = 1.0, refit: bool = True,
                  backend: str = "numpy", device: str | None = None, dtype: str = "float32",
                  n_jobs: int | None = -1, seed: int = 0, progress: bool = False):
@@ -112,6 +121,7 @@ class Forecaster(BaseForecaster):
         self.season_length = season_length
         self.transform = transform
         self.deseasonalise = deseasonalise
+        self.combine = combine
         self.cell = cell
         self.window = window
         self.hidden_size = hidden_size
@@ -142,6 +152,8 @@ class Forecaster(BaseForecaster):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) or not value > 0:
                 raise ValueError(f"{name}: expected a positive number, got {value!r}")
+        if not isinstance(self.combine, (bool, np.bool_)):
+            raise ValueError(f"combine: expected True or False, got {self.combine!r}")
         for name, allowed in (("transform", TRANSFORMS), ("deseasonalise", DESEASONALISERS)):
             if getattr(self, name) not in allowed:
                 raise ValueError(f"{name}: expected one of {allowed}, got {getattr(self, name)!r}")
@@ -187,7 +199,9 @@ class Forecaster(BaseForecaster):
         return self.horizon if self.strategy_ == "direct" else 1
 
     # --- fitting -------------------------------------------------------------------------------
-    def fit(self, y, covariates=None):
+    def fit(self, y: TimeSeries | pd.Series | ArrayLike | pd.DataFrame
+            | dict[str | int, TimeSeries | pd.Series | ArrayLike],
+            covariates: pd.DataFrame | ArrayLike | Sequence[str] | None = None) -> Forecaster:
         """Fit to one series, or to several at once as one global model.
 
         Parameters
@@ -226,11 +240,13 @@ class Forecaster(BaseForecaster):
         if set(state) != set(_FITTED):
             raise ValueError(f"state: expected the fitted attributes {sorted(_FITTED)}, got {sorted(state)}")
         n = len(state["panel_"])
-        for name in ("normalisers_", "transforms_", "calibration_scales_"):
-            if len(state[name]) != n:
-                raise ValueError(f"state: {name} has {len(state[name])} entries for {n} series")
+        if len(state["calibration_scales_"]) != n or any(
+                len(p.transforms) != n or len(p.normalisers) != n for p in state["pipelines_"]):
+            raise ValueError(f"state: every pipeline needs a transform and a normaliser for each of the {n} series")
+        members = sorted(i for p in state["pipelines_"] for i in p.members)
+        if members != list(range(len(state["nets_"]))):
+            raise ValueError(f"state: pipelines hold networks {members}, the ensemble has {len(state['nets_'])}")
         self.__dict__.update(state)
-        self.normaliser_ = self.normalisers_[0]
         if None in self.panel_:  # one series: also where BaseForecaster looks for it
             self.series_ = self.panel_[None]
 
@@ -275,43 +291,55 @@ class Forecaster(BaseForecaster):
         if n_min < need:
             raise ValueError(f"y: series has {n_min} points; strategy {self.strategy_!r} with window "
                              f"{w} and horizon {h} needs at least {need}")
-        # Phase one: each series' latest origins are held out (early stopping, calibration).
-        held = [HeldOut(s, w, h, k, self._held_out(len(s), w, S), self._transform_for(s, w)) for s in many]
-        x_tr, y_tr = self._stack([(p.x, p.y) for p in held])
-        x_val, y_val = self._stack([(p.x_val, p.y_val) for p in held])
-        bar = progress_bar(self.progress and self._main_process(), self.n_models * self.max_steps * (2 if self.refit else 1))
-        nets, summaries = train_ensemble(self, x_tr, y_tr, PHASE1, bar, x_val=x_val, y_val=y_val)
-        self.nets_ = nets  # the phase-one ensemble forecasts the held-out origins
-        # Calibration: the phase-one ensemble's held-out errors, in units of each series' scale
-        # so that one global model pools them across series.
-        paths = self._paths([(p.normaliser, p.past, p.cov_past) for p in held], h)
-        forecasts = [p.transform.inverse(f, p.first) for p, f in zip(held, paths)]
+        steps = self.n_models * self.max_steps * (2 if self.refit else 1)
+        bar = progress_bar(self.progress and self._main_process(), steps)
+        pipelines = plan(self.transform, self.deseasonalise, self.combine, self.n_models)
+        self.nets_ = [None] * self.n_models
+        training = {"strategy": strategy, "window": w, "series": S, "pipelines": []}
+        forecasts = []
+        for pipe in pipelines:
+            # Phase one: each series' latest origins are held out (early stopping, calibration).
+            held = [HeldOut(s, w, h, k, self._held_out(len(s), w, S), self._transform_for(s, w, pipe)) for s in many]
+            x_tr, y_tr = self._stack([(p.x, p.y) for p in held])
+            x_val, y_val = self._stack([(p.x_val, p.y_val) for p in held])
+            nets, summaries = train_ensemble(self, x_tr, y_tr, PHASE1, bar, pipe.members, x_val=x_val, y_val=y_val)
+            for i, net in zip(pipe.members, nets):
+                self.nets_[i] = net  # the phase-one ensemble forecasts the held-out origins
+            pipe.transforms, pipe.normalisers = [p.transform for p in held], [p.normaliser for p in held]
+            paths = self._paths([(p.normaliser, p.past, p.cov_past) for p in held], h, nets)
+            forecasts.append([p.transform.inverse(f, p.first) for p, f in zip(held, paths)])
+            best = min(max(int(np.mean([s["best_step"] for s in summaries])), self.eval_every), self.max_steps)
+            training["pipelines"].append({"transform": pipe.transform, "deseasonalise": pipe.deseasonalise,
+                                          "examples": len(x_tr), "best_step": best,
+                                          "phase1": [summary(s) for s in summaries]})
+        # Calibration: the combined phase-one forecasts' held-out errors, in units of each
+        # series' scale so that one global model pools them across series.
+        combined = [np.mean(parts, axis=0) for parts in zip(*forecasts)]
         scales = np.array([p.error_scale for p in held])
-        errors = np.concatenate([np.abs(p.actual - f) / p.error_scale for p, f in zip(held, forecasts)])
-        normalisers, transforms = [p.normaliser for p in held], [p.transform for p in held]
-        best = min(max(int(np.mean([s["best_step"] for s in summaries])), self.eval_every), self.max_steps)
-        training = {"strategy": strategy, "window": w, "series": S,
-                          "held_out": int(sum(len(p.actual) for p in held)),
-                          "examples": len(x_tr), "best_step": best,
-                          "phase1": [summary(s) for s in summaries]}
+        errors = np.concatenate([np.abs(p.actual - f) / p.error_scale for p, f in zip(held, combined)])
+        training["held_out"] = int(sum(len(p.actual) for p in held))
+        training["best_step"] = training["pipelines"][0]["best_step"]
         if self.refit:  # Phase two: every origin, for the number of steps phase one chose.
-            transforms = [self._transform_for(s, w).fit(s.values) for s in many]
-            adjusted = [t.forward(s.values) for t, s in zip(transforms, many)]
-            finals = [WindowNormaliser(w, k).fit(a, s.covariates) for a, s in zip(adjusted, many)]
-            x_all, y_all = self._stack([f.examples(a, s.covariates)[:2] for f, a, s in zip(finals, adjusted, many)])
-            nets, summaries = train_ensemble(self, x_all, y_all, REFIT, bar, fixed_steps=best)
-            normalisers, transforms = finals, transforms
-            training["refit"] = [summary(s) for s in summaries]
+            for pipe, info in zip(pipelines, training["pipelines"]):
+                transforms = [self._transform_for(s, w, pipe).fit(s.values) for s in many]
+                adjusted = [t.forward(s.values) for t, s in zip(transforms, many)]
+                finals = [WindowNormaliser(w, k).fit(a, s.covariates) for a, s in zip(adjusted, many)]
+                x_all, y_all = self._stack([f.examples(a, s.covariates)[:2] for f, a, s in zip(finals, adjusted, many)])
+                nets, summaries = train_ensemble(self, x_all, y_all, REFIT, bar, pipe.members,
+                                                 fixed_steps=info["best_step"])
+                for i, net in zip(pipe.members, nets):
+                    self.nets_[i] = net
+                pipe.transforms, pipe.normalisers = transforms, finals
+                info["refit"] = [summary(s) for s in summaries]
         if bar:
             bar.close()
-        return {"strategy_": strategy, "nets_": nets, "normalisers_": normalisers, "transforms_": transforms,
+        return {"strategy_": strategy, "nets_": self.nets_, "pipelines_": pipelines,
                 "scaled_errors_": errors, "calibration_scales_": scales, "training_": training}
 
-    def _transform_for(self, series: TimeSeries, w: int) -> SeriesTransform:
-        """The unfitted per-series transform (log, seasons) for a series like ``series``."""
+    def _transform_for(self, series: TimeSeries, w: int, pipe: Pipeline) -> SeriesTransform:
+        """The unfitted per-series transform of pipeline ``pipe`` for a series like ``series``."""
         periods = season_periods(self.season_length_, len(series) - self.horizon, series.freq)
-        deseasonalise = "none" if self.deseasonalise == "none" else "stl"
-        return SeriesTransform(self.transform, deseasonalise, periods, keep=w)
+        return SeriesTransform(pipe.transform, pipe.deseasonalise, periods, keep=w)
 
     def _stack(self, pairs) -> tuple[np.ndarray, np.ndarray]:
         xs, ys = zip(*pairs)
@@ -327,7 +355,7 @@ class Forecaster(BaseForecaster):
         return self.scaled_errors_ * self.calibration_scales_[0] if None in self.panel_ else self.scaled_errors_
 
     # --- forecasting ---------------------------------------------------------------------------
-    def _paths(self, segments: list, h: int) -> list[np.ndarray]:
+    def _paths(self, segments: list, h: int, nets: list) -> list[np.ndarray]:
         """Forecasts in original units from raw windows, one network call per step for all.
 
         ``segments`` holds ``(normaliser, past (N, w), covariate windows (N, w, k) or None)``
@@ -343,7 +371,7 @@ class Forecaster(BaseForecaster):
         while paths[0].shape[1] < w + h:
             x = np.concatenate([norm.normalise(p[:, -w:], cov) for (norm, _, cov), p in zip(segments, paths)])
             x = x.astype(self._dtype, copy=False)
-            out = np.mean([predict(backend, net, x) for net in self.nets_], axis=0)
+            out = np.mean([predict(backend, net, x) for net in nets], axis=0)
             paths = [np.concatenate([p, norm.to_levels(o, p[:, -1])], axis=1)
                      for (norm, _, _), p, o in zip(segments, paths, np.split(out, cuts))]
         return [p[:, w:w + h] for p in paths]
@@ -354,28 +382,33 @@ class Forecaster(BaseForecaster):
         return normaliser, transform.forward(np.asarray(series.values[-w:]), start=n - w)[None, :], cov
 
     def _forecasts(self, many: list, h: int) -> list[np.ndarray]:
-        """The next ``h`` values of each fitted series, in its units."""
-        segments = [self._last_window(s, n, t) for s, n, t in zip(many, self.normalisers_, self.transforms_)]
-        paths = self._paths(segments, h)
-        return [t.inverse(p, np.array([len(s)]))[0] for s, t, p in zip(many, self.transforms_, paths)]
+        """The next ``h`` values of each fitted series, in its units: the mean of the pipelines'."""
+        per_pipeline = []
+        for pipe in self.pipelines_:
+            segments = [self._last_window(s, n, t) for s, n, t in zip(many, pipe.normalisers, pipe.transforms)]
+            paths = self._paths(segments, h, [self.nets_[i] for i in pipe.members])
+            per_pipeline.append([t.inverse(p, np.array([len(s)]))[0]
+                                 for s, t, p in zip(many, pipe.transforms, paths)])
+        return [np.mean(parts, axis=0) for parts in zip(*per_pipeline)]
 
     def _forecast(self, series: TimeSeries, h: int) -> np.ndarray:
         return self._forecasts([series], h)[0]
 
-    def recent_inputs(self, batch: int = 256, series: int = 0) -> np.ndarray:
-        """The networks' inputs for the latest ``batch`` windows of fitted series number
-        ``series`` (transformed, deseasonalised and normalised as in training): what
-        diagnostics such as the memory horizon are measured on."""
+    def recent_inputs(self, batch: int = 256, series: int = 0, net: int = 0) -> np.ndarray:
+        """Network ``net``'s inputs for the latest ``batch`` windows of fitted series number
+        ``series`` (transformed, deseasonalised and normalised as in training by the network's
+        pipeline): what diagnostics such as the memory horizon are measured on."""
         self._check_fitted()
         many = list(self.panel_.values())
-        data, norm, tf = many[series], self.normalisers_[series], self.transforms_[series]
+        pipe = next(p for p in self.pipelines_ if net in p.members)
+        data, norm, tf = many[series], pipe.normalisers[series], pipe.transforms[series]
         n, w = len(data), norm.window
         take = min(n, batch + w - 1, tf.keep + (n - tf.n_) if tf.periods_ else n)
         values = tf.forward(np.asarray(data.values[n - take:]), start=n - take)
         cov = None if data.covariates is None else np.asarray(data.covariates[n - take:])
         return norm.inputs(values, cov)[-batch:].astype(self._dtype, copy=False)
 
-    def predict(self, horizon: int | None = None, level=None) -> pd.DataFrame:
+    def predict(self, horizon: int | None = None, level: float | Sequence[float] | None = None) -> pd.DataFrame:
         """Forecast the next ``horizon`` steps (default: the fitted horizon).
 
         Parameters
@@ -399,7 +432,9 @@ class Forecaster(BaseForecaster):
                 self.scaled_errors_, lv, h))
         return frames[None] if None in panel else long_frame(frames)
 
-    def backtest(self, y, covariates=None, folds: int = 3, step: int | None = None, level=None):
+    def backtest(self, y: TimeSeries | pd.Series | ArrayLike, covariates: pd.DataFrame | ArrayLike | None = None,
+                 folds: int = 3, step: int | None = None,
+                 level: float | Sequence[float] | None = None) -> pd.DataFrame:
         """Rolling-origin backtest with a refit per fold (one series); see
         :func:`rnnkit.forecast.backtest.backtest`."""
         if is_panel(y):
@@ -412,7 +447,7 @@ class Forecaster(BaseForecaster):
             raise NotFittedError(f"{type(self).__name__} is not fitted: call fit(y) first")
 
     # --- files ---------------------------------------------------------------------------------
-    def save(self, path) -> None:
+    def save(self, path: str | os.PathLike[str]) -> None:
         """Write the fitted forecaster to one safetensors file (weights, normalisers, history,
         calibration), readable by :meth:`load` on either backend.
 
@@ -426,7 +461,7 @@ class Forecaster(BaseForecaster):
         return get_backend(self.backend, self.device).is_main()
 
     @classmethod
-    def load(cls, path, backend: str = "numpy", device: str | None = None) -> Forecaster:
+    def load(cls, path: str | os.PathLike[str], backend: str = "numpy", device: str | None = None) -> Forecaster:
         """Read a forecaster written by :meth:`save`; predicts exactly as before saving.
 
         A file holds the model, not where it ran: it loads on ``backend`` ("numpy" by default,

@@ -7,6 +7,7 @@ Koehler 2006), so 1.0 means "as good as repeating last season", below 1.0 better
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 
 def _pair(actual, forecast):
@@ -18,17 +19,17 @@ def _pair(actual, forecast):
     return a, f
 
 
-def mae(actual, forecast) -> float:
+def mae(actual: ArrayLike, forecast: ArrayLike) -> float:
     a, f = _pair(actual, forecast)
     return float(np.mean(np.abs(a - f)))
 
 
-def rmse(actual, forecast) -> float:
+def rmse(actual: ArrayLike, forecast: ArrayLike) -> float:
     a, f = _pair(actual, forecast)
     return float(np.sqrt(np.mean((a - f) ** 2)))
 
 
-def mape(actual, forecast) -> float:
+def mape(actual: ArrayLike, forecast: ArrayLike) -> float:
     """Mean absolute percentage error, in percent; nan if an actual value is zero."""
     a, f = _pair(actual, forecast)
     if np.any(a == 0):
@@ -36,7 +37,7 @@ def mape(actual, forecast) -> float:
     return float(100 * np.mean(np.abs((a - f) / a)))
 
 
-def smape(actual, forecast) -> float:
+def smape(actual: ArrayLike, forecast: ArrayLike) -> float:
     """Symmetric MAPE as in the M4 competition, in percent (0 to 200)."""
     a, f = _pair(actual, forecast)
     denom = np.abs(a) + np.abs(f)
@@ -44,7 +45,7 @@ def smape(actual, forecast) -> float:
     return float(100 * np.mean(ratio))
 
 
-def seasonal_naive_scale(history, season_length: int = 1) -> float:
+def seasonal_naive_scale(history: ArrayLike, season_length: int = 1) -> float:
     """In-sample MAE of the seasonal naive forecast (falls back to lag 1 for short history)."""
     y = np.asarray(history, dtype=float)
     m = season_length if len(y) > season_length else 1
@@ -53,25 +54,25 @@ def seasonal_naive_scale(history, season_length: int = 1) -> float:
     return float(np.mean(np.abs(y[m:] - y[:-m])))
 
 
-def mase(actual, forecast, history, season_length: int = 1) -> float:
+def mase(actual: ArrayLike, forecast: ArrayLike, history: ArrayLike, season_length: int = 1) -> float:
     """Mean absolute scaled error; nan if the history is constant."""
     scale = seasonal_naive_scale(history, season_length)
     return mae(actual, forecast) / scale if scale > 0 else float("nan")
 
 
-def coverage(actual, lower, upper) -> float:
+def coverage(actual: ArrayLike, lower: ArrayLike, upper: ArrayLike) -> float:
     """Share of actual values inside [lower, upper], in percent."""
     a, lo = _pair(actual, lower)
     _, hi = _pair(actual, upper)
     return float(100 * np.mean((a >= lo) & (a <= hi)))
 
 
-def interval_width(lower, upper) -> float:
+def interval_width(lower: ArrayLike, upper: ArrayLike) -> float:
     lo, hi = _pair(lower, upper)
     return float(np.mean(hi - lo))
 
 
-def all_metrics(actual, forecast, history, season_length: int = 1) -> dict:
+def all_metrics(actual: ArrayLike, forecast: ArrayLike, history: ArrayLike, season_length: int = 1) -> dict:
     """Every point metric at once, as a dict of floats."""
     return {
         "mae": mae(actual, forecast),

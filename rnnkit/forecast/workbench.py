@@ -8,19 +8,22 @@ has succeeded, so a failed or interrupted run leaves nothing half-written.
 from __future__ import annotations
 
 import json
+import os
 import time
 import warnings
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from rnnkit.data import TimeSeries
-from rnnkit.io import staged_files
 from rnnkit.forecast.backtest import backtest, backtest_metrics
 from rnnkit.forecast.baselines import BASELINES, make_model
 from rnnkit.forecast.forecaster import Forecaster
+from rnnkit.io import staged_files
 
 OUTPUT_FILES = ("forecast.csv", "metrics.json", "model.safetensors", "forecast.png",
                 "backtest.png", "training.png", "memory.png", "report.html")
@@ -36,8 +39,9 @@ class WorkbenchResult:
     seconds: float
 
 
-def run_workbench(series: TimeSeries, horizon: int, *, folds: int = 3, levels=(80, 95),
-                  out_dir=None, baselines=tuple(BASELINES), forecaster_kwargs=None,
+def run_workbench(series: TimeSeries, horizon: int, *, folds: int = 3, levels: Sequence[float] = (80, 95),
+                  out_dir: str | os.PathLike[str] | None = None, baselines: Iterable[str] = tuple(BASELINES),
+                  forecaster_kwargs: Mapping[str, Any] | None = None,
                   progress: bool = False, title: str | None = None) -> WorkbenchResult:
     """Backtest, fit, forecast and (with ``out_dir``) write every output file.
 

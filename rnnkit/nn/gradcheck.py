@@ -115,7 +115,8 @@ def gradcheck(module: Module | MSELoss | CrossEntropyLoss, inputs: tuple, eps: f
     for k in float_inputs:
         leaves = [v.copy() if isinstance(v, np.ndarray) else v for v in input_leaves]
         if k < len(grads_in) and grads_in[k] is not None:
-            errors[f"input[{k}]"] = _relative_error(grads_in[k], _numeric(leaves[k], lambda: objective(leaves), eps))
+            numeric = _numeric(leaves[k], lambda leaves=leaves: objective(leaves), eps)
+            errors[f"input[{k}]"] = _relative_error(grads_in[k], numeric)
     return GradcheckResult(errors, tolerance)
 
 

@@ -66,12 +66,12 @@ class Module:
         raise NotImplementedError
 
     # --- traversal -------------------------------------------------------------------------
-    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, "Module"]]:
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
         yield prefix, self
         for name, child in self._modules.items():
             yield from child.named_modules(f"{prefix}.{name}" if prefix else name)
 
-    def modules(self) -> Iterator["Module"]:
+    def modules(self) -> Iterator[Module]:
         for _, m in self.named_modules():
             yield m
 
@@ -88,19 +88,19 @@ class Module:
         for p in self.parameters():
             p.grad.fill(0)
 
-    def train(self, mode: bool = True) -> "Module":
+    def train(self, mode: bool = True) -> Module:
         for m in self.modules():
             object.__setattr__(m, "training", bool(mode))
         return self
 
-    def eval(self) -> "Module":
+    def eval(self) -> Module:
         return self.train(False)
 
     def state_dict(self) -> dict[str, np.ndarray]:
         """Copies of every parameter, keyed by its torch-style name."""
         return {name: p.data.copy() for name, p in self.named_parameters()}
 
-    def load_state_dict(self, state: dict, strict: bool = True) -> "Module":
+    def load_state_dict(self, state: dict, strict: bool = True) -> Module:
         """Copy arrays into the parameters, casting to each parameter's dtype.
 
         Raises ``ValueError`` naming missing, unexpected or misshapen entries.

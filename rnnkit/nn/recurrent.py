@@ -70,7 +70,8 @@ class RNNBase(Module):
         return [f"_l{layer}", f"_l{layer}_reverse"][: self.num_directions]
 
     def _weights(self, layer: int, suffix: str):
-        get = lambda name: getattr(self, name + suffix).data if self.bias or "weight" in name else None
+        def get(name):
+            return getattr(self, name + suffix).data if self.bias or "weight" in name else None
         return get("weight_ih"), get("weight_hh"), get("bias_ih"), get("bias_hh")
 
     def extra_repr(self) -> str:

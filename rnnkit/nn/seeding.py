@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import numpy as np
 
-SeedLike = "int | numpy.random.SeedSequence | None"
-
 
 def derive(seed: int | np.random.SeedSequence | None, *key: int) -> np.random.SeedSequence:
     """The ``SeedSequence`` for the component at ``key`` under ``seed``.

@@ -67,15 +67,22 @@ def training_figure(training: dict, path: str | os.PathLike[str]) -> None:
     """Training and held-out loss against steps for each network of the ensemble."""
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7, 4))
-    for i, run in enumerate(training.get("phase1", [])):
-        if run["train_curve"]:
-            s, v = zip(*run["train_curve"])
-            ax.plot(s, v, color=f"C{i}", lw=1, alpha=0.6, label=f"train (net {i})")
-        if run["val_curve"]:
-            s, v = zip(*run["val_curve"])
-            ax.plot(s, v, color=f"C{i}", lw=2, label=f"held out (net {i})")
-    if "best_step" in training:
-        ax.axvline(training["best_step"], color="grey", ls="--", lw=1, label="steps for the refit")
+    # one group of networks per pipeline (files from before pipelines: one group at the top level)
+    groups = training.get("pipelines", [training])
+    i = 0
+    for _g, group in enumerate(groups):
+        name = f"{group['transform']}/{group['deseasonalise']} " if "transform" in group else ""
+        for run in group.get("phase1", []):
+            if run["train_curve"]:
+                s, v = zip(*run["train_curve"])
+                ax.plot(s, v, color=f"C{i}", lw=1, alpha=0.6, label=f"train ({name}net {i})")
+            if run["val_curve"]:
+                s, v = zip(*run["val_curve"])
+                ax.plot(s, v, color=f"C{i}", lw=2, label=f"held out ({name}net {i})")
+            i += 1
+        if "best_step" in group:
+            ax.axvline(group["best_step"], color=f"C{i - 1}", ls="--", lw=1,
+                       label=f"refit steps ({name.strip() or 'all'})")
     ax.set_yscale("log")
     ax.set_xlabel("minibatch step")
     ax.set_ylabel("MSE (normalised units)")

@@ -7,7 +7,7 @@ perplexity, sampling with a prime, temperature and top-k, and one-file models
 
 >>> from rnnkit.text import ModelConfig, TrainConfig, sample, train
 >>> model = train("hello world", ModelConfig(hidden_size=32, num_layers=1),
-...               TrainConfig(steps=300, seq_len=16)).model
+...               TrainConfig(max_steps=300, seq_len=16)).model
 >>> sample(model, "he", length=9, temperature=0)
 'hello world'
 """

@@ -8,9 +8,12 @@ end of one chunk is the right starting state of the next. Arrays are time-major,
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from os import PathLike
 from pathlib import Path
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 # Text has few control characters; a file with many (but no NUL) is binary data that happens
 # to decode, e.g. a UTF-16 file with only ASCII would have NULs, a packed number table not.
@@ -18,7 +21,7 @@ _TEXT_CONTROLS = {"\t", "\n", "\r", "\f", "\v"}
 _MAX_CONTROL_SHARE = 0.10
 
 
-def read_text(path) -> str:
+def read_text(path: str | PathLike[str]) -> str:
     """Read a UTF-8 text file for training or evaluation.
 
     Raises ``ValueError`` (one line, naming the file) for a missing, empty, binary or non-UTF-8
@@ -107,7 +110,7 @@ class Streams:
         Chunks per pass over the streams.
     """
 
-    def __init__(self, ids, batch_size: int, seq_len: int):
+    def __init__(self, ids: ArrayLike, batch_size: int, seq_len: int):
         ids = np.asarray(ids)
         if ids.ndim != 1 or ids.dtype.kind not in "iu":
             raise ValueError(f"ids: expected a 1-D integer array, got {ids.dtype} shape {ids.shape}")
@@ -132,7 +135,7 @@ class Streams:
         rows = slice(i * self.seq_len, (i + 1) * self.seq_len)
         return self.inputs[rows], self.targets[rows]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         for i in range(self.n_chunks):
             yield self.chunk(i)
 

@@ -9,10 +9,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from numpy.typing import ArrayLike
 
 from rnnkit import nn
-from rnnkit.backends import get_backend
+from rnnkit.backends import Device, Runner, get_backend
 from rnnkit.text.data import Streams
+
+if TYPE_CHECKING:
+    from rnnkit.text.model import CharLM
 
 
 @dataclass(frozen=True)
@@ -45,12 +51,12 @@ class LossReport:
                 "perplexity": self.perplexity, "chars": self.chars}
 
 
-def evaluate_ids(model, ids, batch_size: int = 32, seq_len: int = 256) -> LossReport:
+def evaluate_ids(model: CharLM | Runner, ids: ArrayLike, batch_size: int = 32, seq_len: int = 256) -> LossReport:
     """Mean cross-entropy of ``model`` on the id sequence ``ids`` (see the module docstring).
 
     Parameters
     ----------
-    model : CharLM
+    model : CharLM, or a backend's runner of one (``Backend.runner(model)``)
     ids : int array (N,), N >= 2
     batch_size : int
         Parallel streams (fewer for a short text); more is faster but each stream starts from a
@@ -80,8 +86,8 @@ def evaluate_ids(model, ids, batch_size: int = 32, seq_len: int = 256) -> LossRe
     return LossReport(total / n, n)
 
 
-def evaluate(model, text: str, batch_size: int = 32, seq_len: int = 256, *, backend: str = "numpy",
-             device=None) -> LossReport:
+def evaluate(model: CharLM, text: str, batch_size: int = 32, seq_len: int = 256, *, backend: str = "numpy",
+             device: Device = None) -> LossReport:
     """Mean cross-entropy of ``model`` on ``text``; characters outside its vocabulary are an
     error (``ValueError`` naming them), since the model gives them no probability.
 

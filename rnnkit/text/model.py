@@ -14,13 +14,17 @@ extra or misshapen tensor, a vocabulary whose size disagrees with the tensors, n
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
 from os import PathLike
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from rnnkit import io, nn
 from rnnkit.nn.cell_table import get_cell, make_recurrent
+from rnnkit.nn.recurrent import States
 from rnnkit.nn.seeding import derive
 from rnnkit.text.vocab import Vocab
 
@@ -64,7 +68,7 @@ class ModelConfig:
             raise ValueError(f"dropout: expected a number in [0, 1), got {d!r}")
 
     @classmethod
-    def from_dict(cls, d: dict) -> ModelConfig:
+    def from_dict(cls, d: dict[str, Any]) -> ModelConfig:
         """Rebuild from :meth:`to_dict`, refusing unknown or missing keys (a foreign file)."""
         if not isinstance(d, dict):
             raise ValueError(f"model config: expected a JSON object, got {type(d).__name__}")
@@ -73,7 +77,7 @@ class ModelConfig:
             raise ValueError(f"model config: expected keys {sorted(names)}, got {sorted(d)}")
         return cls(**d)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -84,7 +88,7 @@ class CharLM(nn.Module):
     ----------
     vocab : Vocab
     config : ModelConfig, optional (defaults: GRU 2 x 256, embedding 64)
-    seed : int or None, default 0
+    seed : int, SeedSequence or None, default 0
         Initial weights and dropout masks; the same seed gives the same model (None: fresh
         entropy, as the engine's layers).
     dtype : float32 (default) or float64 (gradient checks)
@@ -100,13 +104,14 @@ class CharLM(nn.Module):
         Training summary (empty until trained or loaded from a file).
     """
 
-    def __init__(self, vocab: Vocab, config: ModelConfig | None = None, seed=0, dtype=np.float32):
+    def __init__(self, vocab: Vocab, config: ModelConfig | None = None,
+                 seed: int | np.random.SeedSequence | None = 0, dtype: DTypeLike = np.float32):
         super().__init__()
         if not isinstance(vocab, Vocab):
             raise ValueError(f"vocab: expected a Vocab, got {type(vocab).__name__}")
         config = config or ModelConfig()
         self.vocab, self.config, self.dtype = vocab, config, np.dtype(dtype)
-        self.summary = {}
+        self.summary: dict[str, Any] = {}
         V = len(vocab)
         seeds = [derive(seed, part) for part in range(4)]  # embedding, rnn, dropout, head
         if config.embedding_dim:
@@ -129,7 +134,7 @@ class CharLM(nn.Module):
         return f"vocab={len(self.vocab)}"
 
     # --- state ------------------------------------------------------------------------------
-    def init_state(self, batch_size: int):
+    def init_state(self, batch_size: int) -> States:
         """Zero recurrent state for ``batch_size`` streams: (L, B, H), for the LSTM a pair."""
         shape = (self.config.num_layers, batch_size, self.config.hidden_size)
         if self.config.cell == "lstm":
@@ -137,14 +142,14 @@ class CharLM(nn.Module):
         return np.zeros(shape, self.dtype)
 
     @staticmethod
-    def state_rows(state, rows):
+    def state_rows(state: States, rows: slice | Sequence[int] | np.ndarray) -> States:
         """The state of some streams only (``rows``: a slice or index array of the batch axis)."""
         if isinstance(state, tuple):
             return tuple(np.ascontiguousarray(s[:, rows]) for s in state)
         return np.ascontiguousarray(state[:, rows])
 
     # --- forward / backward ---------------------------------------------------------------------
-    def forward(self, ids, state=None):
+    def forward(self, ids: ArrayLike, state: States | None = None) -> tuple[np.ndarray, States]:
         """Logits for the character after each input.
 
         Parameters
@@ -170,7 +175,7 @@ class CharLM(nn.Module):
         out, state = self.rnn(x, state)
         return self.head(self.drop(out)), state
 
-    def backward(self, dlogits) -> None:
+    def backward(self, dlogits: ArrayLike) -> None:
         """Backpropagate the gradient of the logits of the last :meth:`forward` into every
         parameter's ``grad``. No gradient flows out of the final state (``dh_n = None``):
         that is the truncation of truncated BPTT, and the gradient reaching the initial state

@@ -8,8 +8,13 @@ the same for every seed.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from rnnkit.backends import Runner
+    from rnnkit.text.model import CharLM
 
 
 def _check(length, temperature, top_k, vocab_size: int) -> None:
@@ -34,13 +39,13 @@ def next_char_distribution(logits: np.ndarray, temperature: float, top_k: int | 
     return p / p.sum()
 
 
-def sample(model, prime: str = "", length: int = 200, temperature: float = 1.0,
-           top_k: int | None = None, seed=None) -> str:
+def sample(model: CharLM | Runner, prime: str = "", length: int = 200, temperature: float = 1.0,
+           top_k: int | None = None, seed: int | np.random.SeedSequence | None = None) -> str:
     """Continue ``prime`` by ``length`` characters.
 
     Parameters
     ----------
-    model : CharLM
+    model : CharLM, or a backend's runner of one (``Backend.runner(model)``)
     prime : str
         Text to start from; every character must be in the model's vocabulary. Empty: start
         from a newline if the vocabulary has one (a fresh paragraph), else from a character
@@ -51,7 +56,7 @@ def sample(model, prime: str = "", length: int = 200, temperature: float = 1.0,
         Below 1 sharpens the distribution, above 1 flattens it; 0 is greedy (argmax).
     top_k : int or None
         Draw only among the ``top_k`` most likely characters.
-    seed : int or None
+    seed : int, SeedSequence or None
         The same seed gives the same text.
 
     Returns

@@ -9,28 +9,61 @@ state starts again from zeros, because the streams start again from their beginn
 
 >>> from rnnkit.text import ModelConfig, TrainConfig, train
 >>> model = train("hello world", ModelConfig(hidden_size=32, num_layers=1),
-...               TrainConfig(steps=200, seq_len=16)).model
+...               TrainConfig(max_steps=200, seq_len=16)).model
 """
 from __future__ import annotations
 
+import functools
 import math
 import sys
 import time
+import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from typing import Any, TypeVar
 
 import numpy as np
 
-from rnnkit.backends import check_backend, get_backend
+from rnnkit.backends import Device, check_backend, get_backend
 from rnnkit.text.data import Streams, check_text, split_train_val
 from rnnkit.text.evaluate import LossReport, evaluate_ids
 from rnnkit.text.model import CharLM, ModelConfig
 from rnnkit.text.vocab import Vocab
 from rnnkit.training import History, Schedule, Trainee, run
 
+# Old spellings of TrainConfig's fields, accepted for one release: as arguments (with a
+# DeprecationWarning) and as keys of the train config saved in a model file (silently).
+_RENAMED = {"steps": "max_steps", "eval_interval": "eval_every"}
+_Class = TypeVar("_Class", bound=type)
 
+
+def _renamed_arguments(cls: _Class) -> _Class:
+    """Let the dataclass's ``__init__`` take the old names of :data:`_RENAMED`, with a warning."""
+    init = cls.__init__
+
+    @functools.wraps(init)
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        for old, new in _RENAMED.items():
+            if old in kwargs:
+                if new in kwargs:
+                    raise TypeError(f"{cls.__name__}: {old}= is the deprecated spelling of {new}=; give {new}= only")
+                warnings.warn(f"{cls.__name__}({old}=...) is deprecated; use {new}=...",
+                              DeprecationWarning, stacklevel=2)
+                kwargs[new] = kwargs.pop(old)
+        init(self, *args, **kwargs)
+
+    cls.__init__ = __init__
+    return cls
+
+
+@_renamed_arguments
 @dataclass
 class TrainConfig:
     """How to train (the model's shape is :class:`ModelConfig`).
+
+    The step budget and the evaluation interval are spelled as in :class:`rnnkit.training.Schedule`
+    and ``Forecaster``: ``max_steps`` and ``eval_every``. The old names ``steps`` and
+    ``eval_interval`` still work for one release, with a ``DeprecationWarning``.
 
     Parameters
     ----------
@@ -38,8 +71,9 @@ class TrainConfig:
         Characters per chunk: the reach of the gradient (truncation length).
     batch_size : int, default 32
         Parallel streams; fewer for a text too short to give each ``seq_len`` characters.
-    steps : int or None, default None
-        Optimiser steps. With neither ``steps`` nor ``seconds``, 1000 steps.
+    max_steps : int or None, default None
+        Optimiser steps. With neither ``max_steps`` nor ``seconds``, 1000 steps
+        (:attr:`step_limit` is the limit that applies).
     seconds : float or None, default None
         Wall-time budget (evaluations included); training stops at the first of the two limits.
     lr : float, default 2e-3
@@ -48,7 +82,7 @@ class TrainConfig:
         Largest global gradient norm (char-rnn clips at 5); None turns clipping off.
     val_fraction : float, default 0.1
         The last part of the text held out for validation (none if it would hold < 2 characters).
-    eval_interval : int, default 200
+    eval_every : int, default 200
         Steps between validation evaluations (one more at the end).
     eval_chars : int or None, default 200_000
         Validate on at most this many characters (the first of the validation part), to bound
@@ -62,23 +96,23 @@ class TrainConfig:
 
     seq_len: int = 100
     batch_size: int = 32
-    steps: int | None = None
+    max_steps: int | None = None
     seconds: float | None = None
     lr: float = 2e-3
     clip_norm: float | None = 5.0
     val_fraction: float = 0.1
-    eval_interval: int = 200
+    eval_every: int = 200
     eval_chars: int | None = 200_000
     carry_state: bool = True
     seed: int = 0
 
     DEFAULT_STEPS = 1000
 
-    def __post_init__(self):
-        for name in ("seq_len", "batch_size", "eval_interval"):
+    def __post_init__(self) -> None:
+        for name in ("seq_len", "batch_size", "eval_every"):
             _positive_int(name, getattr(self, name))
-        if self.steps is not None:
-            _positive_int("steps", self.steps)
+        if self.max_steps is not None:
+            _positive_int("max_steps", self.max_steps)
         if self.eval_chars is not None:
             _positive_int("eval_chars", self.eval_chars)
         if self.seconds is not None and not (_number(self.seconds) and 0 < self.seconds < math.inf):
@@ -93,20 +127,65 @@ class TrainConfig:
             raise ValueError(f"seed: expected an integer, got {self.seed!r}")
 
     @property
-    def max_steps(self) -> int | None:
-        if self.steps is None and self.seconds is None:
+    def step_limit(self) -> int | None:
+        """The step limit that applies: ``max_steps``, or 1000 (``DEFAULT_STEPS``) when neither
+        ``max_steps`` nor ``seconds`` is given; None when only the time budget limits."""
+        if self.max_steps is None and self.seconds is None:
             return self.DEFAULT_STEPS
-        return self.steps
+        return self.max_steps
 
-    def to_dict(self) -> dict:
+    @property
+    def steps(self) -> int | None:
+        """Deprecated: ``max_steps``."""
+        warnings.warn("TrainConfig.steps is deprecated; use TrainConfig.max_steps", DeprecationWarning, stacklevel=2)
+        return self.max_steps
+
+    @steps.setter
+    def steps(self, value: int | None) -> None:
+        warnings.warn("TrainConfig.steps is deprecated; use TrainConfig.max_steps", DeprecationWarning, stacklevel=2)
+        self.max_steps = value
+
+    @property
+    def eval_interval(self) -> int:
+        """Deprecated: ``eval_every``."""
+        warnings.warn("TrainConfig.eval_interval is deprecated; use TrainConfig.eval_every",
+                      DeprecationWarning, stacklevel=2)
+        return self.eval_every
+
+    @eval_interval.setter
+    def eval_interval(self, value: int) -> None:
+        warnings.warn("TrainConfig.eval_interval is deprecated; use TrainConfig.eval_every",
+                      DeprecationWarning, stacklevel=2)
+        self.eval_every = value
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields by name (the new names), as saved in a model file's ``train`` metadata."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> TrainConfig:
+        """Rebuild from :meth:`to_dict`, e.g. the ``train`` metadata of a model file. Keys left
+        out take their defaults; the old names ``steps`` and ``eval_interval`` (files written
+        before the rename) are read as ``max_steps`` and ``eval_every``; unknown keys are refused."""
+        if not isinstance(d, Mapping):
+            raise ValueError(f"train config: expected a JSON object, got {type(d).__name__}")
+        names = {f.name for f in fields(cls)}
+        values, given = {}, {}  # given: the key each field came from
+        for key, value in d.items():
+            name = _RENAMED.get(key, key)
+            if name not in names:
+                raise ValueError(f"train config: unknown key {key!r}; expected some of {sorted(names)}")
+            if name in given:
+                raise ValueError(f"train config: both {given[name]!r} and {key!r} give {name!r}")
+            values[name], given[name] = value, key
+        return cls(**values)
 
-def _number(value) -> bool:
+
+def _number(value: object) -> bool:
     return not isinstance(value, bool) and isinstance(value, (int, float, np.integer, np.floating))
 
 
-def _positive_int(name: str, value) -> None:
+def _positive_int(name: str, value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
         raise ValueError(f"{name}: expected a positive integer, got {value!r}")
 
@@ -123,7 +202,7 @@ class TrainResult:
 
 def train(text: str, model_config: ModelConfig | None = None, config: TrainConfig | None = None,
           *, model: CharLM | None = None, progress: bool = False, backend: str = "numpy",
-          device=None) -> TrainResult:
+          device: Device = None) -> TrainResult:
     """Train a character model on ``text``.
 
     Parameters
@@ -204,14 +283,14 @@ class _Loop:
         if progress:
             from tqdm import tqdm
 
-            total = config.max_steps or config.seconds
-            unit = "step" if config.max_steps else "s"
+            total = config.step_limit or config.seconds
+            unit = "step" if config.step_limit else "s"
             self.bar = tqdm(total=total, unit=unit, file=sys.stderr, dynamic_ncols=True, leave=True,
                             bar_format="{l_bar}{bar}| {n:.0f}/{total:.0f} {unit} [{elapsed}<{remaining}{postfix}]")
 
     def run(self) -> TrainResult:
         cfg, model, streams = self.config, self.model, self.streams
-        schedule = Schedule(max_steps=cfg.max_steps, eval_every=cfg.eval_interval, seconds=cfg.seconds)
+        schedule = Schedule(max_steps=cfg.step_limit, eval_every=cfg.eval_every, seconds=cfg.seconds)
         self._start, self._losses = time.perf_counter(), []
         with self.backend.trainer(model, lr=cfg.lr, clip_norm=cfg.clip_norm, loss="cross_entropy",
                                   stateful=True, seed=cfg.seed) as trainer:
@@ -219,7 +298,7 @@ class _Loop:
             history = run(trainee, schedule, on_step=self._tick, on_eval=self._evaluated)
             val = trainee.last_report
         if self.bar is not None:
-            self.bar.n = history.steps if cfg.max_steps else self.bar.total
+            self.bar.n = history.steps if cfg.step_limit else self.bar.total
             self.bar.close()
         model.summary = {
             "steps": history.steps, "seconds": round(history.total_seconds, 3),
@@ -245,7 +324,7 @@ class _Loop:
         if self.bar is None or now - self._last_draw < 0.2:  # drawing costs more than a tiny step
             return
         self._last_draw = now
-        self.bar.n = step if self.config.max_steps else min(now - self._start, self.bar.total)
+        self.bar.n = step if self.config.step_limit else min(now - self._start, self.bar.total)
         self.bar.set_postfix_str(_postfix(float(np.mean([float(v) for v in self._losses])), None), refresh=False)
         self.bar.refresh()
 

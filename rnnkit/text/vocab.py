@@ -7,6 +7,7 @@ vocabulary is stored in the model file as one string of its characters, in id or
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 _SHOWN = 5  # unknown characters named in an error message
 
@@ -52,10 +53,10 @@ class Vocab:
     def __len__(self) -> int:
         return len(self.chars)
 
-    def __contains__(self, char) -> bool:
+    def __contains__(self, char: object) -> bool:
         return isinstance(char, str) and len(char) == 1 and char in self.chars
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, Vocab) and other.chars == self.chars
 
     def __hash__(self) -> int:
@@ -87,7 +88,7 @@ class Vocab:
                              f"of {len(self)}: {shown}{more}")
         return ids
 
-    def decode(self, ids) -> str:
+    def decode(self, ids: ArrayLike) -> str:
         """The text of a sequence of ids."""
         ids = np.asarray(ids)
         if ids.size and (ids.min() < 0 or ids.max() >= len(self)):

@@ -84,9 +84,9 @@ class TorchTrainer(Trainer):
         devices = [self.device] if self.device.type == "cuda" else []
         self._rng = torch.random.fork_rng(devices=devices)
         self._rng.__enter__()
-        if self.seed is not None:
-            torch.manual_seed(int(np.random.SeedSequence(self.seed).generate_state(1)[0])
-                              if isinstance(self.seed, np.random.SeedSequence) else int(self.seed))
+        if self.seed is not None:  # torch takes one integer: a SeedSequence gives its first word
+            seed = self.seed
+            torch.manual_seed(int(seed.generate_state(1)[0]) if isinstance(seed, np.random.SeedSequence) else int(seed))
         return self
 
     def __exit__(self, *exc) -> None:
@@ -101,7 +101,8 @@ class TorchTrainer(Trainer):
         if self.stateful:
             out, state = self.mirror(_tensor(x, self.dtype, self.device), _to_device(state, self.device, self.dtype))
             V = out.shape[-1]
-            loss = torch.nn.functional.cross_entropy(out.reshape(-1, V), _tensor(y, self.dtype, self.device).reshape(-1))
+            targets = _tensor(y, self.dtype, self.device).reshape(-1)
+            loss = torch.nn.functional.cross_entropy(out.reshape(-1, V), targets)
             loss.backward()
             state = _detach(state)  # a constant for the next chunk: truncated BPTT
             value = loss.detach()

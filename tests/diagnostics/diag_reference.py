@@ -4,9 +4,9 @@ is a tensor whose gradient torch keeps."""
 from __future__ import annotations
 
 import numpy as np
-from torch_reference import torch
 
 from rnnkit import nn
+from torch_reference import torch
 
 
 def _tensor(a):

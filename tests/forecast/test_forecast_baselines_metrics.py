@@ -2,8 +2,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rnnkit.forecast import (ETS, AutoReg, Drift, Naive, NotFittedError, SeasonalNaive, coverage,
-                             mae, mape, mase, rmse, smape)
+from rnnkit.forecast import (
+    ETS,
+    AutoReg,
+    Drift,
+    Naive,
+    NotFittedError,
+    SeasonalNaive,
+    coverage,
+    mae,
+    mape,
+    mase,
+    rmse,
+    smape,
+)
 
 
 def monthly(values):

@@ -6,8 +6,8 @@ import pytest
 
 from rnnkit.forecast import Forecaster
 from rnnkit.forecast._ensemble import HeldOut
-from rnnkit.forecast._transform import SeriesTransform
 from rnnkit.forecast._inputs import as_series
+from rnnkit.forecast._transform import SeriesTransform
 
 FAST = dict(n_models=2, max_steps=30, eval_every=10, patience=2, hidden_size=6)
 

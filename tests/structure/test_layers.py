@@ -80,5 +80,5 @@ def test_the_engine_imports_nothing_above_it():
 def test_the_evaluation_schedule_is_written_once():
     hits = [f"{p.relative_to(PACKAGE.parent)}:{i}" for p in PACKAGE.rglob("*.py")
             for i, line in enumerate(p.read_text().splitlines(), 1) if "% eval_every" in line
-            or "% self.eval_every" in line or "% cfg.eval_interval" in line]
+            or "% self.eval_every" in line or "% cfg.eval_every" in line]
     assert len(hits) == 1, hits

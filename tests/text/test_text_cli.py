@@ -24,7 +24,7 @@ def trained(tmp_path_factory):
     text = d / "input.txt"
     text.write_text("hello world\n" * 40 + "hello there\n" * 40, encoding="utf-8")
     model = d / "model.safetensors"
-    assert main(["text", "train", str(text), "-o", str(model), *SMALL, "--steps", "120",
+    assert main(["text", "train", str(text), "-o", str(model), *SMALL, "--max-steps", "120",
                  "--seq-len", "24", "--batch-size", "4", "--lr", "0.01"]) == 0
     return d, text, model
 
@@ -34,11 +34,11 @@ def test_train_prints_a_summary_and_shows_progress_on_stderr(tmp_path, capsys):
     text.write_text("abcabcabd\n" * 30)
     model = tmp_path / "m.safetensors"
     code, out, err = run(capsys, "text", "train", text, "-o", model, "--hidden-size", "8",
-                         "--num-layers", "1", "--steps", "30", "--cell", "lstm", "--eval-interval", "10")
+                         "--num-layers", "1", "--max-steps", "30", "--cell", "lstm", "--eval-every", "10")
     assert code == 0 and model.exists()
     assert "saved" in out and "val loss" in out and "bits/char" in out and "perplexity" in out
     assert "train" in err and "val" in err  # the tqdm bar, with both losses
-    code, out, _ = run(capsys, "text", "train", text, "-o", model, *SMALL, "--steps", "3", "--json")
+    code, out, _ = run(capsys, "text", "train", text, "-o", model, *SMALL, "--max-steps", "3", "--json")
     summary = json.loads(out)
     assert code == 0 and summary["steps"] == 3 and summary["vocab_size"] == 5
 
@@ -133,11 +133,11 @@ def test_train_clip_norm_and_seconds_are_the_spellings_of_the_api(tmp_path, caps
     text = tmp_path / "t.txt"
     text.write_text("abcabcabd\n" * 30)
     model = tmp_path / "m.safetensors"
-    code, _, err = run(capsys, "text", "train", text, "-o", model, *SMALL, "--steps", "2",
+    code, _, err = run(capsys, "text", "train", text, "-o", model, *SMALL, "--max-steps", "2",
                        "--clip-norm", "2.5", "--seconds", "90")
     assert code == 0 and err == "", err
     config = _train_config(model)
-    assert config["clip_norm"] == 2.5 and config["seconds"] == 90.0 and config["steps"] == 2
+    assert config["clip_norm"] == 2.5 and config["seconds"] == 90.0 and config["max_steps"] == 2
     code, out, _ = run(capsys, "text", "train", "-h")
     assert "--clip-norm" in out and "--seconds" in out
     assert "--clip " not in out and "--minutes" not in out  # the old spellings are not advertised
@@ -147,10 +147,10 @@ def test_train_old_clip_and_minutes_still_work_with_a_warning(tmp_path, capsys):
     text = tmp_path / "t.txt"
     text.write_text("abcabcabd\n" * 30)
     new, old = tmp_path / "new.safetensors", tmp_path / "old.safetensors"
-    code, _, err = run(capsys, "text", "train", text, "-o", new, *SMALL, "--steps", "2",
+    code, _, err = run(capsys, "text", "train", text, "-o", new, *SMALL, "--max-steps", "2",
                        "--clip-norm", "2.5", "--seconds", "90")
     assert code == 0 and err == ""
-    code, _, err = run(capsys, "text", "train", text, "-o", old, *SMALL, "--steps", "2",
+    code, _, err = run(capsys, "text", "train", text, "-o", old, *SMALL, "--max-steps", "2",
                        "--clip", "2.5", "--minutes", "1.5")
     assert code == 0
     assert sorted(err.splitlines()) == ["rnnkit: warning: --clip is deprecated; use --clip-norm",
@@ -169,6 +169,60 @@ def test_refusals_of_time_and_clipping_options(tmp_path, capsys, argv, message):
     text = tmp_path / "t.txt"
     text.write_text("abcabcabd\n" * 30)
     model = tmp_path / "m.safetensors"
-    _assert_one_line_error(*run(capsys, "text", "train", text, "-o", model, *SMALL, "--steps", "1", *argv),
+    _assert_one_line_error(*run(capsys, "text", "train", text, "-o", model, *SMALL, "--max-steps", "1", *argv),
                            message)
+    assert not model.exists()
+
+
+def test_train_max_steps_and_eval_every_are_the_spellings_of_the_api(tmp_path, capsys):
+    text = tmp_path / "t.txt"
+    text.write_text("abcabcabd\n" * 30)
+    model = tmp_path / "m.safetensors"
+    code, out, err = run(capsys, "text", "train", text, "-o", model, *SMALL, "--max-steps", "4",
+                         "--eval-every", "3", "--json")
+    assert code == 0 and err == "", err
+    assert json.loads(out)["steps"] == 4
+    config = _train_config(model)
+    assert config["max_steps"] == 4 and config["eval_every"] == 3
+    assert "steps" not in config and "eval_interval" not in config
+    code, out, _ = run(capsys, "text", "train", "-h")
+    assert "--max-steps" in out and "--eval-every" in out
+    assert "--steps " not in out and "--eval-interval" not in out  # the old spellings are not advertised
+
+
+def test_train_old_steps_and_eval_interval_still_work_with_a_warning(tmp_path, capsys):
+    text = tmp_path / "t.txt"
+    text.write_text("abcabcabd\n" * 30)
+    new, old = tmp_path / "new.safetensors", tmp_path / "old.safetensors"
+    code, _, err = run(capsys, "text", "train", text, "-o", new, *SMALL, "--max-steps", "4", "--eval-every", "3")
+    assert code == 0 and err == ""
+    code, _, err = run(capsys, "text", "train", text, "-o", old, *SMALL, "--steps", "4", "--eval-interval", "3")
+    assert code == 0
+    assert sorted(err.splitlines()) == ["rnnkit: warning: --eval-interval is deprecated; use --eval-every",
+                                        "rnnkit: warning: --steps is deprecated; use --max-steps"]
+    assert _train_config(old) == _train_config(new)
+
+
+def test_the_old_step_options_are_hidden():
+    from rnnkit.cli import cli
+
+    params = {opt: p for p in cli.commands["text"].commands["train"].params for opt in p.opts}
+    assert params["--steps"].hidden and params["--eval-interval"].hidden
+    assert not params["--max-steps"].hidden and not params["--eval-every"].hidden
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["--steps", "2", "--max-steps", "2"], "--steps: the deprecated spelling of --max-steps; give --max-steps only"),
+    (["--eval-interval", "2", "--eval-every", "2"],
+     "--eval-interval: the deprecated spelling of --eval-every; give --eval-every only"),
+    (["--steps", "0"], "--steps"),
+    (["--eval-interval", "0"], "--eval-interval"),
+    (["--max-steps", "0"], "--max-steps"),
+    (["--eval-every", "0"], "--eval-every"),
+])
+def test_refusals_of_step_options(tmp_path, capsys, argv, message):
+    text = tmp_path / "t.txt"
+    text.write_text("abcabcabd\n" * 30)
+    model = tmp_path / "m.safetensors"
+    _assert_one_line_error(*run(capsys, "text", "train", text, "-o", model, *SMALL, *argv), message)
     assert not model.exists()

@@ -11,7 +11,7 @@ from rnnkit.text import ModelConfig, TrainConfig, evaluate, sample, train
 def test_hello_world_greedy_from_he(cell):
     """Seed 002: trained on "hello world", greedy sampling continues "he" into "hello world"."""
     result = train("hello world", ModelConfig(cell=cell, hidden_size=32, num_layers=1, embedding_dim=8),
-                   TrainConfig(steps=300, seq_len=16, lr=1e-2))
+                   TrainConfig(max_steps=300, seq_len=16, lr=1e-2))
     assert sample(result.model, "he", length=9, temperature=0) == "hello world"
     assert result.val is None  # 11 characters: too short to hold a validation part
 
@@ -19,7 +19,7 @@ def test_hello_world_greedy_from_he(cell):
 def test_hello_world_with_the_default_model_and_short_chunks():
     """Defaults (GRU 2x256), one stream cut into chunks of 3, so the state must carry the
     context across chunks ("l" is followed by "l", "o" or "d")."""
-    result = train("hello world", config=TrainConfig(steps=150, seq_len=3, batch_size=1))
+    result = train("hello world", config=TrainConfig(max_steps=150, seq_len=3, batch_size=1))
     assert sample(result.model, "he", length=9, temperature=0) == "hello world"
 
 
@@ -28,8 +28,8 @@ PERIOD = "abcdxabcdy"  # after "abcd" comes x or y: decided by the character 5 s
 
 def _train_periodic(cell, carry_state, seed=0):
     return train(PERIOD * 60, ModelConfig(cell=cell, hidden_size=32, num_layers=1, embedding_dim=8),
-                 TrainConfig(seq_len=7, batch_size=8, steps=800, lr=1e-2, val_fraction=0.0,
-                             eval_interval=100, carry_state=carry_state, seed=seed))
+                 TrainConfig(seq_len=7, batch_size=8, max_steps=800, lr=1e-2, val_fraction=0.0,
+                             eval_every=100, carry_state=carry_state, seed=seed))
 
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
@@ -54,8 +54,8 @@ def test_without_the_carried_state_the_chunk_starts_stay_unpredictable():
 def test_same_seed_same_model():
     text = "the quick brown fox jumps over the lazy dog. " * 5
     cfg = ModelConfig(cell="lstm", hidden_size=16, num_layers=2, dropout=0.2)
-    a = train(text, cfg, TrainConfig(steps=20, seq_len=10, batch_size=4, seed=7)).model
-    b = train(text, cfg, TrainConfig(steps=20, seq_len=10, batch_size=4, seed=7)).model
+    a = train(text, cfg, TrainConfig(max_steps=20, seq_len=10, batch_size=4, seed=7)).model
+    b = train(text, cfg, TrainConfig(max_steps=20, seq_len=10, batch_size=4, seed=7)).model
     for (name, p), (_, q) in zip(a.named_parameters(), b.named_parameters()):
         np.testing.assert_array_equal(p.data, q.data, err_msg=name)
 
@@ -63,7 +63,7 @@ def test_same_seed_same_model():
 def test_validation_split_summary_and_history():
     text = "".join(chr(97 + (i * 7) % 13) for i in range(3000))
     result = train(text, ModelConfig(hidden_size=16, num_layers=1),
-                   TrainConfig(steps=50, seq_len=20, batch_size=8, eval_interval=20))
+                   TrainConfig(max_steps=50, seq_len=20, batch_size=8, eval_every=20))
     h = result.history
     assert h.step == [20, 40, 50] and len(h.val_loss) == 3 and all(v is not None for v in h.val_loss)
     s = result.model.summary
@@ -82,14 +82,15 @@ def test_time_budget_stops_training():
 
 
 def test_progress_bar_goes_to_stderr(capsys):
-    train("hello world", ModelConfig(hidden_size=8, num_layers=1), TrainConfig(steps=5), progress=True)
+    train("hello world", ModelConfig(hidden_size=8, num_layers=1), TrainConfig(max_steps=5), progress=True)
     captured = capsys.readouterr()
     assert captured.out == "" and "train" in captured.err
 
 
 @pytest.mark.parametrize("kwargs,match", [
     ({"seq_len": 0}, "seq_len"), ({"lr": -1.0}, "lr"), ({"val_fraction": 1.0}, "val_fraction"),
-    ({"seconds": 0}, "seconds"), ({"clip_norm": 0.0}, "clip_norm"), ({"steps": 2.5}, "steps"),
+    ({"seconds": 0}, "seconds"), ({"clip_norm": 0.0}, "clip_norm"), ({"max_steps": 2.5}, "max_steps"),
+    ({"eval_every": 0}, "eval_every"),
 ])
 def test_config_refuses_bad_values(kwargs, match):
     with pytest.raises(ValueError, match=match):

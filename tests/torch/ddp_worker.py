@@ -5,13 +5,13 @@ import json
 import sys
 from pathlib import Path
 
-import torch
 from ddp_cases import CASES, FIT_ARGS, case_data
 from safetensors.numpy import save_file
 
+import torch
 from rnnkit.cli import main
-from rnnkit.torch import distributed
 from rnnkit.forecast._training import train_network
+from rnnkit.torch import distributed
 from rnnkit.torch.backend import TorchBackend
 
 torch.set_num_threads(1)

@@ -21,9 +21,9 @@ from safetensors import safe_open
 from safetensors.numpy import load_file
 
 from rnnkit.cli import main
-from rnnkit.torch.distributed import is_main, shard, world_size
 from rnnkit.forecast._training import train_network
 from rnnkit.torch.backend import TorchBackend
+from rnnkit.torch.distributed import is_main, shard, world_size
 
 HERE = Path(__file__).parent
 

@@ -14,8 +14,8 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from rnnkit.forecast import Forecaster
 from rnnkit.backends import NumpyBackend, get_backend
+from rnnkit.forecast import Forecaster
 from rnnkit.forecast._training import build_network, predict, train_network
 from rnnkit.torch.backend import TorchBackend
 

@@ -13,9 +13,9 @@ from rnnkit.backends import get_backend
 from rnnkit.forecast._training import build_network
 from rnnkit.text import CharLM, ModelConfig, Vocab
 from rnnkit.torch import TORCH_MISSING, TorchMissingError, require_torch
+from rnnkit.torch import text as _registers_the_charlm_mirror  # noqa: F401
 from rnnkit.torch.devices import resolve_device
 from rnnkit.torch.modules import copy_to_engine, to_torch
-from rnnkit.torch import text as _registers_the_charlm_mirror  # noqa: F401
 
 CELLS = ["rnn", "lstm", "gru"]
 
@@ -67,8 +67,9 @@ def test_charlm_mirror_gives_the_same_logits_and_state(cell, embedding, layers, 
     logits, state = lm(ids)
     t_logits, t_state = mirror(torch.from_numpy(ids))
     np.testing.assert_allclose(t_logits.detach().numpy(), logits, atol=1e-10)
-    flat = lambda s: np.concatenate([np.asarray(v.detach() if hasattr(v, "detach") else v).ravel()
-                                     for v in (s if isinstance(s, tuple) else (s,))])
+    def flat(s):
+        return np.concatenate([np.asarray(v.detach() if hasattr(v, "detach") else v).ravel()
+                                         for v in (s if isinstance(s, tuple) else (s,))])
     np.testing.assert_allclose(flat(t_state), flat(state), atol=1e-10)
 
 
@@ -124,7 +125,7 @@ def test_without_torch_a_clear_message(no_torch, tmp_path, capsys):
     from rnnkit.cli import main
 
     code = main(["text", "train", str(tmp_path / "t.txt"), "-o", str(tmp_path / "m.safetensors"),
-                 "--backend", "torch", "--steps", "1", "--quiet"])
+                 "--backend", "torch", "--max-steps", "1", "--quiet"])
     err = capsys.readouterr().err
     assert code == 2 and err == f"rnnkit: error: {TORCH_MISSING}\n"
     pd.DataFrame({"y": np.sin(np.arange(40.0))}).to_csv(tmp_path / "y.csv", index=False)

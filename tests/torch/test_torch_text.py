@@ -28,7 +28,7 @@ def fresh(cell, embedding, layers, dropout=0.0):
     return CharLM(Vocab.from_text(TEXT), config, seed=1, dtype=np.float64)
 
 
-CONFIG = TrainConfig(steps=25, seq_len=9, batch_size=4, eval_interval=10, lr=5e-3, clip_norm=1.0, seed=3)
+CONFIG = TrainConfig(max_steps=25, seq_len=9, batch_size=4, eval_every=10, lr=5e-3, clip_norm=1.0, seed=3)
 
 
 @pytest.mark.parametrize("cell,embedding,layers", [("gru", 8, 2), ("lstm", 0, 1), ("rnn", 6, 1)])
@@ -52,7 +52,8 @@ def test_evaluation_gives_the_same_loss(rng):
 
 def test_sampling_through_the_adapter_gives_the_same_text():
     model = fresh("gru", 8, 1)
-    assert sample(TorchBackend("cpu").runner(model), "the ", length=40, seed=5) == sample(model, "the ", length=40, seed=5)
+    runner = TorchBackend("cpu").runner(model)
+    assert sample(runner, "the ", length=40, seed=5) == sample(model, "the ", length=40, seed=5)
 
 
 def test_dropout_runs_are_reproducible_on_torch():
@@ -73,7 +74,7 @@ def test_cli_trains_and_evaluates_on_torch_with_the_usual_file(tmp_path, capsys)
     path = tmp_path / "input.txt"
     path.write_text(TEXT, encoding="utf-8")
     model = tmp_path / "m.safetensors"
-    small = ["--hidden-size", "12", "--num-layers", "1", "--embedding-dim", "8", "--steps", "15",
+    small = ["--hidden-size", "12", "--num-layers", "1", "--embedding-dim", "8", "--max-steps", "15",
              "--seq-len", "9", "--batch-size", "4", "--quiet"]
     assert main(["text", "train", str(path), "-o", str(model), *small, "--backend", "torch",
                  "--device", "cpu"]) == 0
