@@ -29,9 +29,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks._forecast_common import (REFERENCE, cached_reference, fmt, gmean, mase,  # noqa: E402
-                                         mase_scale, parse_config, quiet_threads, rnnkit_description,
-                                         smape, statsforecast_version)
+from benchmarks._forecast_common import (  # noqa: E402
+    REFERENCE,
+    cached_reference,
+    fmt,
+    gmean,
+    mase,
+    mase_scale,
+    parse_config,
+    quiet_threads,
+    rnnkit_description,
+    smape,
+    statsforecast_version,
+)
 
 quiet_threads()
 
