@@ -77,8 +77,9 @@ def load_forecaster(cls: type[_F], path: str | os.PathLike[str], backend: str | 
     tensors, meta = io.load_model(path, kind="forecaster")
     try:
         params = dict(meta["config"], backend=backend, device=device)
-        for name in ("transform", "deseasonalise"):  # files from before these options
-            params.setdefault(name, "none")
+        params.setdefault("pipelines", ("raw",))  # files from before pipelines read the series as it is
+        if isinstance(params["pipelines"], list):  # JSON has no tuples
+            params["pipelines"] = tuple(params["pipelines"])
         data = meta["data"]
         panel = {}
         for i, axis in enumerate(data["series"]):

@@ -20,9 +20,6 @@ import math
 
 import numpy as np
 
-TRANSFORMS = ("auto", "log", "none")
-DESEASONALISERS = ("auto", "stl", "none")
-
 
 def season_periods(season_length: int, n: int, freq: str | None) -> list[int]:
     """Seasons to remove from a series of ``n`` points: ``season_length`` and, for sub-daily

@@ -25,9 +25,9 @@ from rnnkit.forecast._ensemble import PHASE1, REFIT, HeldOut, progress_bar, summ
 from rnnkit.forecast._files import load_forecaster, save_forecaster
 from rnnkit.forecast._inputs import as_series, season_length_for
 from rnnkit.forecast._panel import as_panel, is_panel, long_frame
-from rnnkit.forecast._pipelines import Pipeline, plan
+from rnnkit.forecast._pipelines import Pipeline, check_pipelines, plan
 from rnnkit.forecast._training import predict
-from rnnkit.forecast._transform import DESEASONALISERS, TRANSFORMS, SeriesTransform, season_periods
+from rnnkit.forecast._transform import SeriesTransform, season_periods
 from rnnkit.forecast._windows import WindowNormaliser
 from rnnkit.forecast.base import BaseForecaster, conformal_halfwidth, forecast_frame
 from rnnkit.nn.cell_table import get_cell
@@ -48,16 +48,14 @@ class Forecaster(BaseForecaster):
         Steps ahead to forecast.
     season_length : "auto" or int
         Season of the series (12 for monthly data, ...); "auto" reads it from the frequency.
-    transform : {"auto", "log", "none"}
-        Variance stabilisation fitted on the training part: "auto" takes the log of a strictly
-        positive series (swings that grow with the level become constant ones).
-    deseasonalise : {"auto", "stl", "none"}
-        "auto"/"stl": remove the season (STL; MSTL with the weekly season of hourly and
-        half-hourly data and the yearly one of daily data) before the network, and add it back
-        to the forecast, the last fitted season carried forward.
-    combine : bool, default True
-        Also train networks on the series as it is (no log, no seasons removed) and forecast the
-        mean of the two pipelines: they err differently, and their mean beat either alone on the
+    pipelines : "auto" or tuple of {"raw", "log", "stl", "log+stl"}
+        What the networks read, fitted on the training part only and undone on the forecast:
+        "log" the log of a strictly positive series (swings that grow with the level become
+        constant ones), "stl" the series with its seasons removed (STL; MSTL with the weekly
+        season of hourly and half-hourly data and the yearly one of daily data, each when two
+        cycles are in the data; the last fitted season is added back, repeated), "log+stl"
+        both, "raw" neither. The networks are dealt out to the pipelines in turn and the
+        forecast is the mean of the pipelines'. "auto" is ``("log", "stl")``, chosen on the
         tuning half of the benchmark (docs/forecasting.md).
     cell : {"gru", "lstm", "rnn"}
     window : "auto" or int
@@ -110,8 +108,8 @@ class Forecaster(BaseForecaster):
     ['unique_id', 'ds', 'forecast', 'lo_90', 'hi_90']
     """
 
-    def __init__(self, horizon: int = 1, season_length: int | str = "auto", transform: str = "auto",
-                 deseasonalise: str = "auto", combine: bool = True, cell: str = "gru", window: int | str = "auto",
+    def __init__(self, horizon: int = 1, season_length: int | str = "auto",
+                 pipelines: str | tuple[str, ...] = "auto", cell: str = "gru", window: int | str = "auto",
                  hidden_size: int = 32, num_layers: int = 1, strategy: str = "auto",
                  n_models: int = 4, max_steps: int = 500, eval_every: int = 25, patience: int = 5,
                  lr: float = 3e-3, batch_size: int = 64, clip_norm: float = 1.0, refit: bool = True,
@@ -119,9 +117,7 @@ class Forecaster(BaseForecaster):
                  n_jobs: int | None = -1, seed: int = 0, progress: bool = False):
         self.horizon = horizon
         self.season_length = season_length
-        self.transform = transform
-        self.deseasonalise = deseasonalise
-        self.combine = combine
+        self.pipelines = pipelines
         self.cell = cell
         self.window = window
         self.hidden_size = hidden_size
@@ -152,11 +148,7 @@ class Forecaster(BaseForecaster):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) or not value > 0:
                 raise ValueError(f"{name}: expected a positive number, got {value!r}")
-        if not isinstance(self.combine, (bool, np.bool_)):
-            raise ValueError(f"combine: expected True or False, got {self.combine!r}")
-        for name, allowed in (("transform", TRANSFORMS), ("deseasonalise", DESEASONALISERS)):
-            if getattr(self, name) not in allowed:
-                raise ValueError(f"{name}: expected one of {allowed}, got {getattr(self, name)!r}")
+        check_pipelines(self.pipelines)
         if self.dtype not in _DTYPES:
             raise ValueError(f"dtype: expected one of {_DTYPES}, got {self.dtype!r}")
         check_backend(self.backend, self.device)  # an unknown backend or device: refused now
@@ -293,7 +285,7 @@ class Forecaster(BaseForecaster):
                              f"{w} and horizon {h} needs at least {need}")
         steps = self.n_models * self.max_steps * (2 if self.refit else 1)
         bar = progress_bar(self.progress and self._main_process(), steps)
-        pipelines = plan(self.transform, self.deseasonalise, self.combine, self.n_models)
+        pipelines = plan(self.pipelines, self.n_models)
         self.nets_ = [None] * self.n_models
         training = {"strategy": strategy, "window": w, "series": S, "pipelines": []}
         forecasts = []

@@ -210,3 +210,31 @@ def test_ensemble_members_are_independent(seasonal):
     for a, b in zip(fc.nets_, again.nets_):  # and the same seed gives the same ensemble
         for k, v in a.state_dict().items():
             np.testing.assert_array_equal(v, b.state_dict()[k])
+
+
+def test_pipelines_option(seasonal, tmp_path):
+    fc = Forecaster(horizon=3, n_models=3, max_steps=10, eval_every=5, hidden_size=4).fit(seasonal)
+    assert [(p.transform, p.deseasonalise, p.members) for p in fc.pipelines_] == \
+        [("auto", "none", [0, 2]), ("none", "stl", [1])]  # "auto" is ("log", "stl"), dealt in turn
+    raw = Forecaster(horizon=3, pipelines=("raw",), n_models=2, max_steps=10, eval_every=5, hidden_size=4).fit(seasonal)
+    assert len(raw.pipelines_) == 1 and raw.pipelines_[0].members == [0, 1]
+    raw.save(tmp_path / "raw.safetensors")
+    again = Forecaster.load(tmp_path / "raw.safetensors")
+    assert again.pipelines == ("raw",)
+    pd.testing.assert_frame_equal(again.predict(), raw.predict())
+    for bad in ("logs", ("log", "log"), (), 3):
+        with pytest.raises(ValueError, match="pipelines: expected"):
+            Forecaster(horizon=3, pipelines=bad).fit(seasonal)
+
+
+def test_a_file_written_by_version_0_1_0_loads_and_predicts_as_then():
+    """tests/forecast/files/forecaster-0.1.0.* were written by rnnkit 0.1.0 (commit 9644711):
+    before pipelines, transforms and from_fitted. The file still loads and forecasts the same."""
+    from pathlib import Path
+
+    here = Path(__file__).parent / "files"
+    fc = Forecaster.load(here / "forecaster-0.1.0.safetensors")
+    then = pd.read_csv(here / "forecaster-0.1.0.csv", index_col=0, parse_dates=True)
+    now = fc.predict(level=[80])
+    np.testing.assert_allclose(now.to_numpy(), then.to_numpy(), rtol=1e-6)
+    assert fc.pipelines == ("raw",) and list(now.index) == list(then.index)
