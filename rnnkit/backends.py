@@ -26,11 +26,11 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 
-from rnnkit.nn.clip import clip_grad_norm_
 from rnnkit.nn.losses import CrossEntropyLoss, MSELoss
 from rnnkit.nn.module import Module
 from rnnkit.nn.optim import Adam
 from rnnkit.nn.recurrent import States
+from rnnkit.nn.step import optimiser_step
 
 if TYPE_CHECKING:  # only for the annotations: nothing here imports torch
     import torch
@@ -113,28 +113,15 @@ class NumpyTrainer(Trainer):
     """Adam and global-norm clipping on the engine model itself."""
 
     def __init__(self, model: Module, lr: float, clip_norm: float | None, loss: str, stateful: bool):
-        self.model, self.clip_norm, self.stateful, self.loss = model, clip_norm, stateful, loss
+        self.model, self.clip_norm, self.stateful = model, clip_norm, stateful
         self.optimizer = Adam(model.parameters(), lr=lr)
         self.criterion = MSELoss() if loss == "mse" else CrossEntropyLoss()
 
     def step(self, x: np.ndarray, y: np.ndarray, state: State = None) -> tuple[float, States | None]:
-        model = self.model
-        model.train()
-        model.zero_grad()
-        if self.stateful:
-            out, state = model(x, state)
-        else:
-            out = model(x)
-        if self.loss == "cross_entropy":  # logits (..., V) against integer targets (...)
-            value = self.criterion(out.reshape(-1, out.shape[-1]), y.reshape(-1))
-            model.backward(self.criterion.backward().reshape(out.shape))
-        else:
-            value = self.criterion(out, y)
-            model.backward(self.criterion.backward())
-        if self.clip_norm is not None:
-            clip_grad_norm_(model.parameters(), self.clip_norm)
-        self.optimizer.step()
-        return value, state
+        if not self.stateful:
+            loss, _ = optimiser_step(self.model, self.criterion, self.optimizer, x, y, clip_norm=self.clip_norm)
+            return loss, None
+        return optimiser_step(self.model, self.criterion, self.optimizer, x, y, state, self.clip_norm)
 
     def runner(self) -> Runner:
         return _EvalRunner(self.model)

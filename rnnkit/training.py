@@ -34,11 +34,12 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 import numpy as np
 from numpy.typing import ArrayLike
 
-from rnnkit.nn.clip import clip_grad_norm_
+from rnnkit.nn._checks import check_positive_int, is_real_number
 from rnnkit.nn.losses import CrossEntropyLoss, MSELoss
 from rnnkit.nn.module import Module
 from rnnkit.nn.optim import Adam, Optimizer
 from rnnkit.nn.seeding import rng as seeded_rng
+from rnnkit.nn.step import optimiser_step
 
 if TYPE_CHECKING:  # only for the annotations: nothing here imports torch
     import torch
@@ -90,9 +91,9 @@ class Schedule:
         for name in ("max_steps", "patience"):
             value = getattr(self, name)
             if value is not None:
-                _check_positive_int(name, value)
-        _check_positive_int("eval_every", self.eval_every)
-        if self.seconds is not None and not (_is_number(self.seconds) and 0 < self.seconds < math.inf):
+                check_positive_int(name, value)
+        check_positive_int("eval_every", self.eval_every)
+        if self.seconds is not None and not (is_real_number(self.seconds) and 0 < self.seconds < math.inf):
             raise ValueError(f"seconds: expected a positive number or None, got {self.seconds!r}")
 
     def evaluates_at(self, step: int, last: bool) -> bool:
@@ -274,14 +275,8 @@ class EpochTrainee(Trainee):
             self.order, self.position = self.rng.permutation(len(self.x)), 0
         idx = self.order[self.position:self.position + self.batch_size]
         self.position += self.batch_size
-        model = self.model
-        model.train()
-        model.zero_grad()
-        value = self.criterion(model(self.x[idx]), self.y[idx])
-        model.backward(self.criterion.backward())
-        if self.clip_norm is not None:
-            clip_grad_norm_(model.parameters(), self.clip_norm)
-        self.optimizer.step()
+        value, _ = optimiser_step(self.model, self.criterion, self.optimizer, self.x[idx], self.y[idx],
+                                  clip_norm=self.clip_norm)
         return value * len(idx)  # summed over the batch: a short last batch weighs less
 
     def mean_loss(self, losses: list) -> float:
@@ -325,8 +320,8 @@ def fit(model: Module, x: ArrayLike, y: ArrayLike, *, loss: str | Criterion = "m
     x, y = np.asarray(x), np.asarray(y)
     if len(x) != len(y):
         raise ValueError(f"y: expected {len(x)} targets (one per sample in x), got {len(y)}")
-    _check_positive_int("epochs", epochs)
-    _check_positive_int("batch_size", batch_size)
+    check_positive_int("epochs", epochs)
+    check_positive_int("batch_size", batch_size)
     criterion = _criterion(loss)
     trainee = EpochTrainee(model, x, y, criterion, optimizer or Adam(model.parameters(), lr=lr),
                            batch_size, clip_norm, validation, seed)
@@ -338,12 +333,3 @@ def fit(model: Module, x: ArrayLike, y: ArrayLike, *, loss: str | Criterion = "m
             print(f"epoch {len(h.step)}/{epochs} train {h.train_loss[-1]:.5f}{val}")
 
     return run(trainee, Schedule(max_steps=epochs * per_epoch, eval_every=per_epoch), on_eval=report)
-
-
-def _is_number(value) -> bool:
-    return not isinstance(value, bool) and isinstance(value, (int, float, np.integer, np.floating))
-
-
-def _check_positive_int(name: str, value) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name}: expected a positive integer, got {value!r}")

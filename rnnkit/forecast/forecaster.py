@@ -248,7 +248,6 @@ class Forecaster(BaseForecaster):
         ``state`` maps every name of ``Forecaster._FITTED`` to its value; ``panel_`` is
         ``{None: series}`` for a model of one series."""
         model = cls(**params)
-        model.season_length_ = state.get("season_length_")
         model._validate(next(iter(state["panel_"].values())))
         model._set_fitted(state)
         return model

@@ -35,6 +35,11 @@ def as_float_array(name: str, value: ArrayLike, dtype: np.dtype) -> np.ndarray:
     return array.astype(dtype, copy=False)
 
 
+def is_real_number(value: object) -> bool:
+    """An int or float (NumPy's too), and not a bool."""
+    return not isinstance(value, bool) and isinstance(value, (int, float, np.integer, np.floating))
+
+
 def check_positive_int(name: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
         raise ValueError(f"{name}: expected a positive integer, got {value!r}")

@@ -96,5 +96,4 @@ def evaluate(model: CharLM, text: str, batch_size: int = 32, seq_len: int = 256,
     ids = model.vocab.encode(text, what="text")
     if len(ids) < 2:
         raise ValueError(f"text: expected at least 2 characters to score, got {len(ids)}")
-    runner = model if backend == "numpy" and device in (None, "cpu") else get_backend(backend, device).runner(model)
-    return evaluate_ids(runner, ids, batch_size, seq_len)
+    return evaluate_ids(get_backend(backend, device).runner(model), ids, batch_size, seq_len)

@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from rnnkit.backends import Device, check_backend, get_backend
+from rnnkit.nn._checks import check_positive_int, is_real_number
 from rnnkit.text.data import Streams, check_text, split_train_val
 from rnnkit.text.evaluate import LossReport, evaluate_ids
 from rnnkit.text.model import CharLM, ModelConfig
@@ -110,18 +111,18 @@ class TrainConfig:
 
     def __post_init__(self) -> None:
         for name in ("seq_len", "batch_size", "eval_every"):
-            _positive_int(name, getattr(self, name))
+            check_positive_int(name, getattr(self, name))
         if self.max_steps is not None:
-            _positive_int("max_steps", self.max_steps)
+            check_positive_int("max_steps", self.max_steps)
         if self.eval_chars is not None:
-            _positive_int("eval_chars", self.eval_chars)
-        if self.seconds is not None and not (_number(self.seconds) and 0 < self.seconds < math.inf):
+            check_positive_int("eval_chars", self.eval_chars)
+        if self.seconds is not None and not (is_real_number(self.seconds) and 0 < self.seconds < math.inf):
             raise ValueError(f"seconds: expected a positive number, got {self.seconds!r}")
-        if not (_number(self.lr) and 0 < self.lr < math.inf):
+        if not (is_real_number(self.lr) and 0 < self.lr < math.inf):
             raise ValueError(f"lr: expected a positive number, got {self.lr!r}")
-        if self.clip_norm is not None and not (_number(self.clip_norm) and 0 < self.clip_norm < math.inf):
+        if self.clip_norm is not None and not (is_real_number(self.clip_norm) and 0 < self.clip_norm < math.inf):
             raise ValueError(f"clip_norm: expected a positive number or None, got {self.clip_norm!r}")
-        if not (_number(self.val_fraction) and 0 <= self.val_fraction < 1):
+        if not (is_real_number(self.val_fraction) and 0 <= self.val_fraction < 1):
             raise ValueError(f"val_fraction: expected a number in [0, 1), got {self.val_fraction!r}")
         if isinstance(self.seed, bool) or not isinstance(self.seed, (int, np.integer)):
             raise ValueError(f"seed: expected an integer, got {self.seed!r}")
@@ -179,15 +180,6 @@ class TrainConfig:
                 raise ValueError(f"train config: both {given[name]!r} and {key!r} give {name!r}")
             values[name], given[name] = value, key
         return cls(**values)
-
-
-def _number(value: object) -> bool:
-    return not isinstance(value, bool) and isinstance(value, (int, float, np.integer, np.floating))
-
-
-def _positive_int(name: str, value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name}: expected a positive integer, got {value!r}")
 
 
 @dataclass
