@@ -111,7 +111,10 @@ def load_forecaster(cls: type[_F], path: str | os.PathLike[str], backend: str | 
                  "calibration_scales_": tensors["calibration.scales"], "training_": meta["training"]}
     except (KeyError, TypeError, IndexError) as exc:
         raise ValueError(f"model {str(path)!r}: incomplete forecaster file ({exc})") from None
-    return cls.from_fitted(params, state)
+    try:
+        return cls.from_fitted(params, state)
+    except ValueError as exc:  # parts that do not fit together: name the file, as above
+        raise ValueError(f"model {str(path)!r}: not a valid forecaster file ({exc})") from None
 
 
 def _plain(value):

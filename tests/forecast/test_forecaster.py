@@ -238,3 +238,24 @@ def test_a_file_written_by_version_0_1_0_loads_and_predicts_as_then():
     now = fc.predict(level=[80])
     np.testing.assert_allclose(now.to_numpy(), then.to_numpy(), rtol=1e-6)
     assert fc.pipelines == ("raw",) and list(now.index) == list(then.index)
+
+
+def test_a_file_whose_pipelines_do_not_match_its_networks_is_refused(seasonal, tmp_path):
+    import json
+
+    from safetensors.numpy import load_file, save_file
+
+    fc = Forecaster(horizon=3, n_models=2, max_steps=10, eval_every=5, hidden_size=4).fit(seasonal)
+    path = tmp_path / "m.safetensors"
+    fc.save(path)
+    from safetensors import safe_open
+
+    with safe_open(str(path), framework="numpy") as fh:
+        header = fh.metadata()
+    key = next(iter(header))
+    meta = json.loads(header[key])
+    meta["pipelines"][1]["members"] = [0]  # network 1 belongs to no pipeline, network 0 to two
+    bad = tmp_path / "bad.safetensors"
+    save_file(load_file(str(path)), str(bad), metadata={key: json.dumps(meta)})
+    with pytest.raises(ValueError, match=r"bad.safetensors': not a valid forecaster file \(state: pipelines hold"):
+        Forecaster.load(bad)
