@@ -57,6 +57,21 @@ def _renamed_arguments(cls: _Class) -> _Class:
     return cls
 
 
+def _renamed_attribute(old: str, new: str) -> tuple:
+    """Getter, setter and docstring of the deprecated attribute ``old`` of TrainConfig, now ``new``."""
+    message = f"TrainConfig.{old} is deprecated; use TrainConfig.{new}"
+
+    def get(self: TrainConfig) -> Any:
+        warnings.warn(message, DeprecationWarning, stacklevel=2)
+        return getattr(self, new)
+
+    def set(self: TrainConfig, value: Any) -> None:
+        warnings.warn(message, DeprecationWarning, stacklevel=2)
+        setattr(self, new, value)
+
+    return get, set, None, f"Deprecated: ``{new}``."
+
+
 @_renamed_arguments
 @dataclass
 class TrainConfig:
@@ -135,29 +150,8 @@ class TrainConfig:
             return self.DEFAULT_STEPS
         return self.max_steps
 
-    @property
-    def steps(self) -> int | None:
-        """Deprecated: ``max_steps``."""
-        warnings.warn("TrainConfig.steps is deprecated; use TrainConfig.max_steps", DeprecationWarning, stacklevel=2)
-        return self.max_steps
-
-    @steps.setter
-    def steps(self, value: int | None) -> None:
-        warnings.warn("TrainConfig.steps is deprecated; use TrainConfig.max_steps", DeprecationWarning, stacklevel=2)
-        self.max_steps = value
-
-    @property
-    def eval_interval(self) -> int:
-        """Deprecated: ``eval_every``."""
-        warnings.warn("TrainConfig.eval_interval is deprecated; use TrainConfig.eval_every",
-                      DeprecationWarning, stacklevel=2)
-        return self.eval_every
-
-    @eval_interval.setter
-    def eval_interval(self, value: int) -> None:
-        warnings.warn("TrainConfig.eval_interval is deprecated; use TrainConfig.eval_every",
-                      DeprecationWarning, stacklevel=2)
-        self.eval_every = value
+    steps = property(*_renamed_attribute("steps", "max_steps"))
+    eval_interval = property(*_renamed_attribute("eval_interval", "eval_every"))
 
     def to_dict(self) -> dict[str, Any]:
         """The fields by name (the new names), as saved in a model file's ``train`` metadata."""
