@@ -21,17 +21,17 @@ import math
 import numpy as np
 
 
-def season_periods(season_length: int, n: int, freq: str | None) -> list[int]:
-    """Seasons to remove from a series of ``n`` points: ``season_length`` and, for sub-daily
-    and daily data, the weekly/yearly season above it, each only when at least two full
-    cycles of it are in the data (STL needs them)."""
+def season_periods(season_length: int, freq: str | None) -> list[int]:
+    """Seasons to remove: ``season_length`` and, for sub-daily and daily data, the
+    weekly/yearly season above it. :meth:`SeriesTransform.fit` keeps those of them with at
+    least two full cycles in the values it is fitted on (STL needs them)."""
     periods = [season_length] if season_length > 1 else []
     base = (freq or "").split("-")[0].lstrip("0123456789")
     if season_length in (24, 48) and base in ("h", "H", "min", "T"):
         periods.append(7 * season_length)  # the week above the day
     elif season_length == 7 and base == "D":
         periods.append(365)  # the year above the week
-    return [p for p in periods if n >= 2 * p + 1]
+    return periods
 
 
 def _stl_jumps(period: int, seasonal: int = 7) -> dict:
@@ -79,14 +79,15 @@ class SeriesTransform:
         return self
 
     def _seasonal(self, z: np.ndarray) -> list[tuple[int, np.ndarray]]:
-        if not self.periods or np.ptp(z) == 0:
+        periods = [p for p in self.periods if len(z) >= 2 * p + 1]  # two full cycles of each
+        if not periods or np.ptp(z) == 0:
             return []
         from statsmodels.tsa.seasonal import STL
 
         # MSTL (Bandara, Hyndman and Bergmeir): STL for each season in turn on what the others
         # leave, twice round; statsmodels' MSTL takes one set of loess jumps for every season,
         # so the loop is here to give each its own.
-        periods = sorted(self.periods)
+        periods = sorted(periods)
         seasonal = [np.zeros_like(z) for _ in periods]
         rest = z.copy()
         for _ in range(1 if len(periods) == 1 else 2):

@@ -329,7 +329,7 @@ class Forecaster(BaseForecaster):
 
     def _transform_for(self, series: TimeSeries, w: int, pipe: Pipeline) -> SeriesTransform:
         """The unfitted per-series transform of pipeline ``pipe`` for a series like ``series``."""
-        periods = season_periods(self.season_length_, len(series) - self.horizon, series.freq)
+        periods = season_periods(self.season_length_, series.freq)
         return SeriesTransform(pipe.transform, pipe.deseasonalise, periods, keep=w)
 
     def _stack(self, pairs) -> tuple[np.ndarray, np.ndarray]:

@@ -84,3 +84,12 @@ def test_sklearn_clone_and_params():
     with pytest.raises(NotFittedError) as info:
         Forecaster(horizon=2).predict()
     assert isinstance(info.value, ValueError) and isinstance(info.value, AttributeError)
+
+
+def test_a_season_needs_two_full_cycles_in_the_values_it_is_fitted_on():
+    """Regression: which seasons to remove was decided from the whole training length, so the
+    phase-one fit (on fewer values) could remove a yearly season from less than two years."""
+    y = np.asarray(monthly(n=800).values)
+    tf = SeriesTransform("none", "stl", [7, 365], keep=14)
+    assert tf.fit(y[:727]).periods_ == [7]          # 727 < 2 * 365 + 1
+    assert tf.fit(y[:731]).periods_ == [7, 365]
