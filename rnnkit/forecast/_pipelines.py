@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from rnnkit.forecast._transform import SeriesTransform
 from rnnkit.forecast._windows import WindowNormaliser
 
@@ -30,6 +32,9 @@ class Pipeline:
     members : list of int
         Indices into the forecaster's ``nets_``.
     transforms, normalisers : lists, one per series (empty until fitted)
+    weights : list of float, one per series
+        The pipeline's share of each series' forecast (see :func:`combine_weights`); empty
+        means an equal share (files from before weights).
     """
 
     transform: str
@@ -37,17 +42,19 @@ class Pipeline:
     members: list[int]
     transforms: list[SeriesTransform] = field(default_factory=list)
     normalisers: list[WindowNormaliser] = field(default_factory=list)
+    weights: list[float] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {"transform": self.transform, "deseasonalise": self.deseasonalise, "members": self.members,
                 "transforms": [t.to_dict() for t in self.transforms],
-                "normalisers": [n.to_dict() for n in self.normalisers]}
+                "normalisers": [n.to_dict() for n in self.normalisers], "weights": self.weights}
 
     @classmethod
     def from_dict(cls, d: dict) -> Pipeline:
         return cls(str(d["transform"]), str(d["deseasonalise"]), [int(i) for i in d["members"]],
                    [SeriesTransform.from_dict(t) for t in d["transforms"]],
-                   [WindowNormaliser.from_dict(n) for n in d["normalisers"]])
+                   [WindowNormaliser.from_dict(n) for n in d["normalisers"]],
+                   [float(w) for w in d.get("weights", [])])
 
 
 # What each pipeline name means: (transform, deseasonalise) for SeriesTransform. "log" takes
@@ -72,3 +79,34 @@ def plan(pipelines: str | tuple | list, n_models: int) -> list[Pipeline]:
     (network i reads pipeline ``i % len(pipelines)``)."""
     names = check_pipelines(pipelines)[:n_models]
     return [Pipeline(*KINDS[name], list(range(i, n_models, len(names)))) for i, name in enumerate(names)]
+
+
+COMBINE = ("mean", "best", "inverse")
+
+
+def check_combine(combine: str) -> str:
+    if combine not in COMBINE:
+        raise ValueError(f"combine: expected one of {COMBINE}, got {combine!r}")
+    return combine
+
+
+def combine_weights(errors: np.ndarray, combine: str) -> np.ndarray:
+    """Each pipeline's share of each series' forecast, from ``errors`` (pipelines, series): the
+    pipelines' mean absolute errors on the series' held-out origins (phase one, which saw
+    nothing after its cut). "mean": equal shares; "best": all to the pipeline with the least
+    error; "inverse": shares proportional to 1 / error. Every column sums to 1."""
+    errors = np.asarray(errors, dtype=float)
+    equal = np.full(errors.shape, 1.0 / errors.shape[0])
+    if combine == "mean" or errors.shape[0] == 1:
+        return equal
+    errors = np.where(np.isfinite(errors), errors, np.inf)  # a pipeline that failed gets nothing
+    if combine == "best":
+        shares = (np.arange(errors.shape[0])[:, None] == np.argmin(errors, axis=0)[None, :]).astype(float)
+    else:
+        with np.errstate(divide="ignore"):
+            shares = 1.0 / errors
+        exact = np.isinf(shares)  # a zero error: that pipeline (or those) alone
+        shares = np.where(exact.any(axis=0), exact.astype(float), shares)
+        shares = shares / np.where(shares.sum(axis=0) > 0, shares.sum(axis=0), 1.0)
+    failed = ~np.isfinite(errors).any(axis=0)  # every pipeline failed: equal shares
+    return np.where(failed[None, :], equal, shares)

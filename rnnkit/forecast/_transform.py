@@ -8,7 +8,9 @@ network):
 1. ``log``: for a strictly positive series, ``z = log(y)``, so swings that grow with the
    level (multiplicative seasonality, exponential trends) become constant ones;
 2. ``stl``: ``z = trend + seasonal + remainder`` by STL (MSTL for several seasons, such as
-   48 and 336 for half-hourly data); the network reads and forecasts ``z - seasonal``.
+   48 and 336 for half-hourly data); the network reads and forecasts ``z - seasonal``. A
+   season is removed only when its strength (:func:`season_strength`) is at least
+   ``MIN_SEASON_STRENGTH``; a weak one stays in what the network reads.
 
 Past the end of the fitted part, each seasonal component is its last full season repeated:
 the forecasts get it added back, and so do windows of data that arrive later (the held-out
@@ -34,6 +36,20 @@ def season_periods(season_length: int, freq: str | None) -> list[int]:
     return periods
 
 
+# A season is removed only when it is this strong (season_strength); weaker ones are left to
+# the network: removing a season that is mostly noise repeats that noise into every forecast
+# (weekly prices, daily temperatures at m = 7). Chosen on the tuning half of the benchmark
+# among 0, 0.3, 0.5 and 0.7 (docs/forecasting.md).
+MIN_SEASON_STRENGTH = 0.5
+
+
+def season_strength(seasonal: np.ndarray, remainder: np.ndarray) -> float:
+    """Strength of a season, ``max(0, 1 - var(R) / var(S + R))`` (Wang, Smith and Hyndman):
+    near 1 when the season dominates what the trend leaves, near 0 when it is noise."""
+    total = float(np.var(seasonal + remainder))
+    return max(0.0, 1.0 - float(np.var(remainder)) / total) if total > 0 else 0.0
+
+
 def _stl_jumps(period: int, seasonal: int = 7) -> dict:
     """R's ``stl`` defaults for the loess jumps (every ceil(window / 10)-th point is smoothed and
     the rest interpolated), which statsmodels leaves at 1: ten times faster on long series (a
@@ -54,7 +70,8 @@ class SeriesTransform:
     transform : {"auto", "log", "none"}
         "auto" takes the log of a strictly positive series.
     deseasonalise : {"auto", "stl", "none"}
-        "auto" (and "stl") remove the seasons of :func:`season_periods` when there are any.
+        "auto" (and "stl") remove the seasons of :func:`season_periods` that have two full
+        cycles in the fitted values and a strength of at least ``MIN_SEASON_STRENGTH``.
     periods : list of int
         Seasons in steps (from :func:`season_periods`).
     keep : int
@@ -94,9 +111,12 @@ class SeriesTransform:
             for i, p in enumerate(periods):
                 rest = rest + seasonal[i]
                 window = 7 + 4 * i  # MSTL's seasonal windows
-                seasonal[i] = STL(rest, period=p, seasonal=window, **_stl_jumps(p, window)).fit().seasonal
+                fit = STL(rest, period=p, seasonal=window, **_stl_jumps(p, window)).fit()
+                seasonal[i] = fit.seasonal
                 rest = rest - seasonal[i]
-        return list(zip(periods, seasonal))
+        resid = rest - fit.trend
+        keep = [season_strength(s, resid) >= MIN_SEASON_STRENGTH for s in seasonal]
+        return [(p, s) for p, s, k in zip(periods, seasonal, keep) if k]
 
     def seasonal(self, positions: np.ndarray) -> np.ndarray:
         """The seasonal part at integer ``positions`` (0 = the first fitted value), from the

@@ -3,10 +3,11 @@
 Default pipeline (each choice measured in benchmarks/forecast_accuracy.py):
 1. examples cut from the series at every origin, normalised window by window (``_windows.py``);
 2. the latest origins held out: early stopping and the errors that calibrate the intervals;
-3. ``n_models`` networks (seeds ``seed, seed+1, ...``) trained with Adam and clipping;
+3. ``n_models`` networks, each from its own seed (``_ensemble.py``), trained with Adam and clipping;
 4. with ``refit=True`` the same networks are trained again on every origin for the number of
    steps early stopping chose, so the latest data shapes the weights too;
-5. the forecast is the ensemble mean; direct (one output per step ahead) or recursive.
+5. each pipeline's forecast is the mean of its networks'; the pipelines are combined per series
+   by their errors on the held-out origins (``combine``); direct or recursive.
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from rnnkit.forecast._ensemble import PHASE1, REFIT, HeldOut, progress_bar, summ
 from rnnkit.forecast._files import load_forecaster, save_forecaster
 from rnnkit.forecast._inputs import as_series, season_length_for
 from rnnkit.forecast._panel import as_panel, is_panel, long_frame
-from rnnkit.forecast._pipelines import Pipeline, check_pipelines, plan
+from rnnkit.forecast._pipelines import Pipeline, check_combine, check_pipelines, combine_weights, plan
 from rnnkit.forecast._training import predict
 from rnnkit.forecast._transform import SeriesTransform, season_periods
 from rnnkit.forecast._windows import WindowNormaliser
@@ -53,10 +54,15 @@ class Forecaster(BaseForecaster):
         "log" the log of a strictly positive series (swings that grow with the level become
         constant ones), "stl" the series with its seasons removed (STL; MSTL with the weekly
         season of hourly and half-hourly data and the yearly one of daily data, each when two
-        cycles are in the data; the last fitted season is added back, repeated), "log+stl"
-        both, "raw" neither. The networks are dealt out to the pipelines in turn and the
-        forecast is the mean of the pipelines'. "auto" is ``("log", "stl")``, chosen on the
+        cycles are in the data and the season is strong, see ``_transform.py``; the last
+        fitted season is added back, repeated), "log+stl" both, "raw" neither. The networks
+        are dealt out to the pipelines in turn. "auto" is ``("log", "stl")``, chosen on the
         tuning half of the benchmark (docs/forecasting.md).
+    combine : {"best", "inverse", "mean"}
+        How each series' forecast is made from the pipelines' forecasts, judged by their
+        errors on the series' held-out latest origins (phase one, fitted before them): "best"
+        the pipeline with the least error, "inverse" shares proportional to 1 / error, "mean"
+        equal shares. Chosen on the tuning half of the benchmark (docs/forecasting.md).
     cell : {"gru", "lstm", "rnn"}
     window : "auto" or int
         Past steps the network reads; "auto" takes max(2 * season, 2 * horizon, 8), shortened
@@ -109,7 +115,8 @@ class Forecaster(BaseForecaster):
     """
 
     def __init__(self, horizon: int = 1, season_length: int | str = "auto",
-                 pipelines: str | tuple[str, ...] = "auto", cell: str = "gru", window: int | str = "auto",
+                 pipelines: str | tuple[str, ...] = "auto", combine: str = "best", cell: str = "gru",
+                 window: int | str = "auto",
                  hidden_size: int = 32, num_layers: int = 1, strategy: str = "auto",
                  n_models: int = 4, max_steps: int = 500, eval_every: int = 25, patience: int = 5,
                  lr: float = 3e-3, batch_size: int = 64, clip_norm: float = 1.0, refit: bool = True,
@@ -118,6 +125,7 @@ class Forecaster(BaseForecaster):
         self.horizon = horizon
         self.season_length = season_length
         self.pipelines = pipelines
+        self.combine = combine
         self.cell = cell
         self.window = window
         self.hidden_size = hidden_size
@@ -149,6 +157,7 @@ class Forecaster(BaseForecaster):
             if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) or not value > 0:
                 raise ValueError(f"{name}: expected a positive number, got {value!r}")
         check_pipelines(self.pipelines)
+        check_combine(self.combine)
         if self.dtype not in _DTYPES:
             raise ValueError(f"dtype: expected one of {_DTYPES}, got {self.dtype!r}")
         check_backend(self.backend, self.device)  # an unknown backend or device: refused now
@@ -233,7 +242,8 @@ class Forecaster(BaseForecaster):
             raise ValueError(f"state: expected the fitted attributes {sorted(_FITTED)}, got {sorted(state)}")
         n = len(state["panel_"])
         if len(state["calibration_scales_"]) != n or any(
-                len(p.transforms) != n or len(p.normalisers) != n for p in state["pipelines_"]):
+                len(p.transforms) != n or len(p.normalisers) != n or len(p.weights) not in (0, n)
+                for p in state["pipelines_"]):
             raise ValueError(f"state: every pipeline needs a transform and a normaliser for each of the {n} series")
         members = sorted(i for p in state["pipelines_"] for i in p.members)
         if members != list(range(len(state["nets_"]))):
@@ -287,7 +297,7 @@ class Forecaster(BaseForecaster):
         pipelines = plan(self.pipelines, self.n_models)
         self.nets_ = [None] * self.n_models
         training = {"strategy": strategy, "window": w, "series": S, "pipelines": []}
-        forecasts = []
+        forecasts, held_errors = [], []
         for pipe in pipelines:
             # Phase one: each series' latest origins are held out (early stopping, calibration).
             held = [HeldOut(s, w, h, k, self._held_out(len(s), w, S), self._transform_for(s, w, pipe)) for s in many]
@@ -299,13 +309,20 @@ class Forecaster(BaseForecaster):
             pipe.transforms, pipe.normalisers = [p.transform for p in held], [p.normaliser for p in held]
             paths = self._paths([(p.normaliser, p.past, p.cov_past) for p in held], h, nets)
             forecasts.append([p.transform.inverse(f, p.first) for p, f in zip(held, paths)])
+            held_errors.append([float(np.mean(np.abs(p.actual - f))) / p.error_scale
+                                for p, f in zip(held, forecasts[-1])])
             best = min(max(int(np.mean([s["best_step"] for s in summaries])), self.eval_every), self.max_steps)
             training["pipelines"].append({"transform": pipe.transform, "deseasonalise": pipe.deseasonalise,
                                           "examples": len(x_tr), "best_step": best,
+                                          "held_out_error": float(np.mean(held_errors[-1])),
                                           "phase1": [summary(s) for s in summaries]})
-        # Calibration: the combined phase-one forecasts' held-out errors, in units of each
+        # Each pipeline's share of each series' forecast, from its held-out errors; then the
+        # calibration: the combined phase-one forecasts' held-out errors, in units of each
         # series' scale so that one global model pools them across series.
-        combined = [np.mean(parts, axis=0) for parts in zip(*forecasts)]
+        weights = combine_weights(np.array(held_errors), self.combine)
+        for pipe, share in zip(pipelines, weights):
+            pipe.weights = share.tolist()
+        combined = [np.tensordot(share, parts, axes=1) for share, parts in zip(weights.T, zip(*forecasts))]
         scales = np.array([p.error_scale for p in held])
         errors = np.concatenate([np.abs(p.actual - f) / p.error_scale for p, f in zip(held, combined)])
         training["held_out"] = int(sum(len(p.actual) for p in held))
@@ -372,15 +389,22 @@ class Forecaster(BaseForecaster):
         cov = None if series.covariates is None else np.asarray(series.covariates[-w:])[None]
         return normaliser, transform.forward(np.asarray(series.values[-w:]), start=n - w)[None, :], cov
 
-    def _forecasts(self, many: list, h: int) -> list[np.ndarray]:
-        """The next ``h`` values of each fitted series, in its units: the mean of the pipelines'."""
+    def _pipeline_forecasts(self, many: list, h: int) -> list[list[np.ndarray]]:
+        """Per pipeline, the next ``h`` values of each fitted series in its units."""
         per_pipeline = []
         for pipe in self.pipelines_:
             segments = [self._last_window(s, n, t) for s, n, t in zip(many, pipe.normalisers, pipe.transforms)]
             paths = self._paths(segments, h, [self.nets_[i] for i in pipe.members])
             per_pipeline.append([t.inverse(p, np.array([len(s)]))[0]
                                  for s, t, p in zip(many, pipe.transforms, paths)])
-        return [np.mean(parts, axis=0) for parts in zip(*per_pipeline)]
+        return per_pipeline
+
+    def _forecasts(self, many: list, h: int) -> list[np.ndarray]:
+        """The next ``h`` values of each fitted series, in its units: the pipelines' forecasts
+        combined with their fitted shares (``combine``)."""
+        shares = np.array([p.weights or [1.0 / len(self.pipelines_)] * len(many) for p in self.pipelines_])
+        return [np.tensordot(share, parts, axes=1)
+                for share, parts in zip(shares.T, zip(*self._pipeline_forecasts(many, h)))]
 
     def _forecast(self, series: TimeSeries, h: int) -> np.ndarray:
         return self._forecasts([series], h)[0]

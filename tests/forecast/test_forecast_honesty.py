@@ -89,7 +89,23 @@ def test_sklearn_clone_and_params():
 def test_a_season_needs_two_full_cycles_in_the_values_it_is_fitted_on():
     """Regression: which seasons to remove was decided from the whole training length, so the
     phase-one fit (on fewer values) could remove a yearly season from less than two years."""
-    y = np.asarray(monthly(n=800).values)
+    t = np.arange(800)
+    noise = 0.1 * np.random.default_rng(0).standard_normal(800)
+    y = 10 + np.sin(2 * np.pi * t / 7) + 2 * np.sin(2 * np.pi * t / 365) + noise
     tf = SeriesTransform("none", "stl", [7, 365], keep=14)
     assert tf.fit(y[:727]).periods_ == [7]          # 727 < 2 * 365 + 1
     assert tf.fit(y[:731]).periods_ == [7, 365]
+
+
+def test_only_a_strong_season_is_removed():
+    """A season that is mostly noise stays in what the network reads (removing it would repeat
+    that noise into every forecast); a clear one is removed."""
+    from rnnkit.forecast._transform import MIN_SEASON_STRENGTH, season_strength
+
+    rng = np.random.default_rng(1)
+    walk = np.cumsum(rng.standard_normal(400))  # a price: no season at all
+    assert SeriesTransform("none", "stl", [52], keep=60).fit(walk).periods_ == []
+    assert SeriesTransform("auto", "stl", [12], keep=24).fit(np.asarray(monthly().values)).periods_ == [12]
+    season, rest = np.sin(np.arange(120)), 0.1 * rng.standard_normal(120)
+    assert season_strength(season, rest) > 0.95 > MIN_SEASON_STRENGTH > season_strength(rest, season)
+    assert season_strength(np.zeros(5), np.zeros(5)) == 0.0

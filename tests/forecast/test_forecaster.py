@@ -227,6 +227,32 @@ def test_pipelines_option(seasonal, tmp_path):
             Forecaster(horizon=3, pipelines=bad).fit(seasonal)
 
 
+@pytest.mark.parametrize("combine", ["best", "inverse", "mean"])
+def test_combine_option_weighs_the_pipelines_by_their_held_out_errors(seasonal, combine, tmp_path):
+    fc = Forecaster(horizon=3, combine=combine, n_models=2, max_steps=10, eval_every=5, hidden_size=4).fit(seasonal)
+    errors = [p["held_out_error"] for p in fc.training_["pipelines"]]
+    shares = np.array([p.weights[0] for p in fc.pipelines_])
+    assert shares.sum() == pytest.approx(1.0)
+    expected = {"best": np.eye(2)[int(np.argmin(errors))], "mean": [0.5, 0.5],
+                "inverse": np.reciprocal(errors) / np.reciprocal(errors).sum()}[combine]
+    np.testing.assert_allclose(shares, expected)
+    parts = [p[0] for p in fc._pipeline_forecasts([fc.series_], 3)]
+    np.testing.assert_allclose(fc.predict()["forecast"].to_numpy(), shares @ np.array(parts))
+    fc.save(tmp_path / "m.safetensors")
+    pd.testing.assert_frame_equal(Forecaster.load(tmp_path / "m.safetensors").predict(), fc.predict())
+    with pytest.raises(ValueError, match="combine: expected one of"):
+        Forecaster(horizon=3, combine="median").fit(seasonal)
+
+
+def test_combine_weights_edge_cases():
+    from rnnkit.forecast._pipelines import combine_weights
+
+    errors = np.array([[1.0, 0.0, np.nan, np.inf], [3.0, 2.0, 1.0, np.inf]])
+    np.testing.assert_allclose(combine_weights(errors, "best"), [[1, 1, 0, 0.5], [0, 0, 1, 0.5]])
+    np.testing.assert_allclose(combine_weights(errors, "inverse"), [[0.75, 1, 0, 0.5], [0.25, 0, 1, 0.5]])
+    np.testing.assert_allclose(combine_weights(errors, "mean"), np.full((2, 4), 0.5))
+
+
 def test_a_file_written_by_version_0_1_0_loads_and_predicts_as_then():
     """tests/forecast/files/forecaster-0.1.0.* were written by rnnkit 0.1.0 (commit 9644711):
     before pipelines, transforms and from_fitted. The file still loads and forecasts the same."""
