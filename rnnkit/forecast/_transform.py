@@ -40,7 +40,7 @@ def season_periods(season_length: int, freq: str | None) -> list[int]:
 # the network: removing a season that is mostly noise repeats that noise into every forecast
 # (weekly prices, daily temperatures at m = 7). Chosen on the tuning half of the benchmark
 # among 0, 0.3, 0.5 and 0.7 (docs/forecasting.md).
-MIN_SEASON_STRENGTH = 0.5
+MIN_SEASON_STRENGTH = 0.7
 
 
 def season_strength(seasonal: np.ndarray, remainder: np.ndarray) -> float:

@@ -58,7 +58,7 @@ class Forecaster(BaseForecaster):
         fitted season is added back, repeated), "log+stl" both, "raw" neither. The networks
         are dealt out to the pipelines in turn. "auto" is ``("log", "stl")``, chosen on the
         tuning half of the benchmark (docs/forecasting.md).
-    combine : {"best", "inverse", "mean"}
+    combine : {"inverse", "best", "mean"}
         How each series' forecast is made from the pipelines' forecasts, judged by their
         errors on the series' held-out latest origins (phase one, fitted before them): "best"
         the pipeline with the least error, "inverse" shares proportional to 1 / error, "mean"
@@ -115,7 +115,7 @@ class Forecaster(BaseForecaster):
     """
 
     def __init__(self, horizon: int = 1, season_length: int | str = "auto",
-                 pipelines: str | tuple[str, ...] = "auto", combine: str = "best", cell: str = "gru",
+                 pipelines: str | tuple[str, ...] = "auto", combine: str = "inverse", cell: str = "gru",
                  window: int | str = "auto",
                  hidden_size: int = 32, num_layers: int = 1, strategy: str = "auto",
                  n_models: int = 4, max_steps: int = 500, eval_every: int = 25, patience: int = 5,
