@@ -61,12 +61,12 @@ class Forecaster(BaseForecaster):
     combine : {"inverse", "best", "mean"}
         How each series' forecast is made from the pipelines' forecasts, judged by their
         errors on the series' held-out latest origins (phase one, fitted before them): "best"
-        the pipeline with the least error, "inverse" shares proportional to 1 / error, "mean"
+        the pipeline with the least error, "inverse" shares proportional to error ** -4, "mean"
         equal shares. Chosen on the tuning half of the benchmark (docs/forecasting.md).
     cell : {"gru", "lstm", "rnn"}
     window : "auto" or int
-        Past steps the network reads; "auto" takes max(2 * season, 2 * horizon, 8), shortened
-        when the series is short.
+        Past steps the network reads; "auto" takes max(2 * horizon, 1.25 * season, 8),
+        shortened when the series is short.
     hidden_size, num_layers : int
     strategy : {"auto", "direct", "recursive"}
         Direct: one output per step ahead. Recursive: one step, fed back ``horizon`` times.
@@ -178,7 +178,9 @@ class Forecaster(BaseForecaster):
             if isinstance(self.window, bool) or not isinstance(self.window, (int, np.integer)) or self.window < 2:
                 raise ValueError(f"window: expected 'auto' or an integer >= 2, got {self.window!r}")
             return int(self.window)
-        w = max(2 * m, 2 * h, 8)
+        # Two horizons, and at least a season and a quarter (the window of Hewamalage et al.):
+        # two full seasons only cost time where the season is long (weekly data, m = 52).
+        w = max(2 * h, math.ceil(1.25 * m), 8)
         # Keep at least ~half the series as origins to learn from.
         return int(max(2, min(w, (n - h) // 2)))
 

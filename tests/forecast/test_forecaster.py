@@ -234,7 +234,7 @@ def test_combine_option_weighs_the_pipelines_by_their_held_out_errors(seasonal, 
     shares = np.array([p.weights[0] for p in fc.pipelines_])
     assert shares.sum() == pytest.approx(1.0)
     expected = {"best": np.eye(2)[int(np.argmin(errors))], "mean": [0.5, 0.5],
-                "inverse": np.reciprocal(errors) / np.reciprocal(errors).sum()}[combine]
+                "inverse": np.power(errors, -4.0) / np.power(errors, -4.0).sum()}[combine]
     np.testing.assert_allclose(shares, expected)
     parts = [p[0] for p in fc._pipeline_forecasts([fc.series_], 3)]
     np.testing.assert_allclose(fc.predict()["forecast"].to_numpy(), shares @ np.array(parts))
@@ -249,7 +249,8 @@ def test_combine_weights_edge_cases():
 
     errors = np.array([[1.0, 0.0, np.nan, np.inf], [3.0, 2.0, 1.0, np.inf]])
     np.testing.assert_allclose(combine_weights(errors, "best"), [[1, 1, 0, 0.5], [0, 0, 1, 0.5]])
-    np.testing.assert_allclose(combine_weights(errors, "inverse"), [[0.75, 1, 0, 0.5], [0.25, 0, 1, 0.5]])
+    np.testing.assert_allclose(combine_weights(errors, "inverse"),
+                               [[81 / 82, 1, 0, 0.5], [1 / 82, 0, 1, 0.5]])
     np.testing.assert_allclose(combine_weights(errors, "mean"), np.full((2, 4), 0.5))
 
 
