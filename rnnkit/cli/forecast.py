@@ -94,9 +94,7 @@ def forecast(source, target, date, covariates, horizon, out_dir, folds, level, c
 
     check_backend(backend, device)  # a missing torch or a bad device is bad input: refuse before work
     series, name = _load(source, target, date, covariates, fill, freq)
-    from rnnkit.data import check_length
-
-    check_length(series, window=2, horizon=horizon * (folds + 1))
+    _check_against_data(series, horizon, folds, season_length, levels)
     result = run_workbench(series, horizon, folds=folds, levels=levels, out_dir=out_dir,
                            forecaster_kwargs=dict(cell=cell, seed=seed, season_length=season_length,
                                                   backend=backend, device=device),
@@ -115,3 +113,31 @@ def forecast(source, target, date, covariates, horizon, out_dir, folds, level, c
     if out_dir:
         click.echo(f"\nwrote {out_dir}/: forecast.csv metrics.json model.safetensors forecast.png "
                    "backtest.png training.png memory.png report.html", err=True)
+
+
+def _check_against_data(series, horizon: int, folds: int, season_length, levels) -> None:
+    """Refuse, before any training, what this series cannot support, naming the largest value
+    that it can. Every backtest fold forecasts ``horizon`` points; with intervals, the models
+    fitted on the first (shortest) fold calibrate them on earlier origins, which need ``horizon``
+    points after them and at least ``max(3, horizon, 2 * season)`` before."""
+    from rnnkit.forecast._inputs import season_length_for
+
+    n = len(series)
+
+    def room(h: int) -> int:  # points before the first fold's latest calibration origin
+        return n - folds * h - h
+
+    largest_h = (n - 2) // (folds + 1)
+    if levels:
+        largest_h = max([h for h in range(1, largest_h + 1) if room(h) >= max(3, h)], default=0)
+    if horizon > largest_h:
+        if largest_h < 1:
+            raise InputError(f"--folds: {folds} backtest folds need more than the {n} points of this series")
+        raise InputError(f"-H/--horizon: {horizon} is too long for {n} points with --folds {folds}"
+                         f"{' and intervals' if levels else ''}; at most {largest_h} (or fewer --folds)")
+    m = season_length_for(series, season_length)
+    if levels and m > 1 and room(horizon) < 2 * m:
+        given = f"{m}" if season_length != "auto" else f"the season read from the dates, {m},"
+        raise InputError(f"--season-length: {given} is too long to calibrate intervals on the first backtest "
+                         f"fold's {n - folds * horizon} points; at most {max(room(horizon) // 2, 1)} here "
+                         f"(or fewer --folds, a shorter -H)")

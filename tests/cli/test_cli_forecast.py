@@ -50,7 +50,9 @@ def test_forecast_json_on_a_bundled_dataset(capsys):
     (["forecast", "dataset:nile", "-H", "0"], "--horizon"),
     (["forecast", "dataset:nile", "-H", "3", "--level", "80,abc"], "--level"),
     (["forecast", "dataset:nile", "-H", "3", "--target", "nope"], "nope"),
-    (["forecast", "dataset:nile", "-H", "40"], "needs at least"),
+    (["forecast", "dataset:nile", "-H", "40"], "-H/--horizon: 40 is too long for 100 points with --folds 3 and intervals; at most 20"),
+    (["forecast", "dataset:air_passengers", "-H", "12", "--season-length", "100"],
+     "--season-length: 100 is too long to calibrate intervals on the first backtest fold's 108 points; at most 48"),
     (["forecast", "dataset:unknown", "-H", "3"], "unknown dataset"),
     (["forecast", "dataset:nile"], "--horizon"),
     (["forecast", "dataset:nile", "-H", "3", "--device", "cuda"], "device"),
@@ -62,6 +64,23 @@ def test_bad_input_exits_2_with_one_line_and_no_files(tmp_path, capsys, argv, ne
     assert err.count("\n") == 1 and err.startswith("rnnkit: error: ") and needle in err
     assert "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_options_the_data_cannot_support_are_refused_before_any_training(monkeypatch, capsys):
+    """Regression: --season-length 400 on 365 points trained for minutes, then failed while
+    calibrating intervals; -H too long named the horizon with its folds counted in."""
+    import rnnkit.forecast.workbench as workbench
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("the job started")
+
+    monkeypatch.setattr(workbench, "run_workbench", no_work)
+    for argv in (["-H", "12", "--season-length", "49"], ["-H", "29"], ["-H", "12", "--folds", "20"]):
+        code, _, err = run(["forecast", "dataset:air_passengers", *argv], capsys)
+        assert code == 2 and "at most" in err and err.count("\n") == 1, err
+    for argv in (["-H", "12", "--season-length", "48"], ["-H", "28"]):  # the largest values allowed
+        code, _, err = run(["forecast", "dataset:air_passengers", *argv], capsys)
+        assert code == 1 and "the job started" in err, err
 
 
 def test_bad_csv_exits_2(tmp_path, capsys):
