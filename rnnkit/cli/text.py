@@ -9,7 +9,7 @@ import json
 import click
 
 from rnnkit.backends import backend_names
-from rnnkit.cli._app import InputError, cli
+from rnnkit.cli._app import InputError, cli, warn
 from rnnkit.cli._options import deprecated_option
 from rnnkit.nn.cell_table import CELL_NAMES
 
@@ -146,8 +146,11 @@ def sample_cmd(model, prime, length, temperature, top_k, seed):
 @click.option("--backend", type=click.Choice(backend_names()), default="numpy", show_default=True,
               help="Who computes: the NumPy engine or PyTorch (pip install 'rnnkit[torch]').")
 @click.option("--device", default=None, help="torch only: cpu, cuda, cuda:1 [default: cuda if available].")
+@click.option("--skip-unknown", is_flag=True,
+              help="Leave out characters the model has never seen (counted and named on stderr) "
+                   "instead of refusing the file.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def eval_cmd(model, file, backend, device, as_json):
+def eval_cmd(model, file, backend, device, skip_unknown, as_json):
     """Loss of MODEL on the UTF-8 text FILE: nats and bits per character, perplexity.
 
     Every character of FILE but the first is predicted from all before it (the state is
@@ -163,7 +166,24 @@ def eval_cmd(model, file, backend, device, as_json):
     check_backend(backend, device)
     lm = CharLM.load(model)
     text = read_text(file)
-    report = evaluate(lm, text, backend=backend, device=device).to_dict()
+    skipped = 0
+    if skip_unknown:
+        missing = lm.vocab.unknown(text)
+        kept = lm.vocab.known(text)
+        skipped = len(text) - len(kept)
+        if skipped:
+            shown = ", ".join(repr(c) for c in missing[:5])
+            shown += f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+            warn(f"left out {skipped} occurrence(s) of {len(missing)} character(s) the model has never seen: {shown}")
+        text = kept
+    try:
+        report = evaluate(lm, text, backend=backend, device=device).to_dict()
+    except ValueError as exc:
+        if "not in the model's vocabulary" in str(exc):
+            raise InputError(f"FILE: {exc} (--skip-unknown leaves them out)") from None
+        raise
+    if skip_unknown:
+        report["skipped"] = skipped
     if as_json:
         click.echo(json.dumps(report, indent=2))
         return

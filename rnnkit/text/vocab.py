@@ -69,6 +69,11 @@ class Vocab:
         """The distinct characters of ``text`` missing from the vocabulary, in code-point order."""
         return sorted(set(text) - set(self.chars))
 
+    def known(self, text: str) -> str:
+        """``text`` without the characters missing from the vocabulary."""
+        missing = set(self.unknown(text))
+        return "".join(c for c in text if c not in missing) if missing else text
+
     def encode(self, text: str, what: str = "text") -> np.ndarray:
         """Ids of the characters of ``text`` (int64 array).
 

@@ -63,6 +63,22 @@ def test_eval_reports_loss_bits_and_perplexity(trained, capsys):
     assert code == 0 and "bits/char" in out
 
 
+def test_eval_skip_unknown_leaves_out_unseen_characters_and_says_so(trained, tmp_path, capsys):
+    _, _, model = trained
+    odd = tmp_path / "odd.txt"
+    odd.write_text("hello wörld\nhello thäre\n", encoding="utf-8")
+    clean = tmp_path / "clean.txt"
+    clean.write_text("hello wrld\nhello thre\n", encoding="utf-8")
+    code, out, err = run(capsys, "text", "eval", model, odd, "--json")
+    assert code == 2 and "--skip-unknown" in err
+    code, out, err = run(capsys, "text", "eval", model, odd, "--skip-unknown", "--json")
+    report = json.loads(out)
+    assert code == 0 and report["skipped"] == 2
+    assert err.startswith("rnnkit: warning: left out 2 occurrence(s) of 2 character(s)") and "'ö'" in err
+    code, out, _ = run(capsys, "text", "eval", model, clean, "--json")
+    assert json.loads(out)["loss_nats"] == report["loss_nats"]  # the same as the text without them
+
+
 def _assert_one_line_error(code, out, err, match):
     assert code == 2, (code, out, err)
     lines = err.strip().splitlines()
