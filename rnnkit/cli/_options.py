@@ -3,6 +3,9 @@
 - ``level_option``: ``--level`` as repeated (``--level 80 --level 95``) or comma form
   (``--level 80,95``), or both mixed; bad values are one line naming ``--level`` (exit 2).
 - ``horizon_option``: ``-H``/``--horizon`` (``-h`` is help on every command).
+- ``forecaster_options``: the Forecaster's network and training settings (``--cell``,
+  ``--hidden-size``, ``--window``, ``--n-models``, ``--max-steps``, ...), with its defaults, for
+  ``fit`` and ``forecast`` alike; the command receives them as one dict ``forecaster_settings``.
 - ``deprecated_option``: an old spelling that still works for one release, prints
   ``rnnkit: warning: --old is deprecated; use --new`` to stderr and hands its (converted)
   value to the new option's parameter.
@@ -15,6 +18,7 @@ import click
 from click.core import ParameterSource
 
 from rnnkit.cli._app import InputError, warn
+from rnnkit.nn.cell_table import CELL_NAMES
 
 LEVEL_EXAMPLE = "--level 80,95 or --level 80 --level 95"
 
@@ -78,3 +82,49 @@ def deprecated_option(old: str, new: str, dest: str, convert=None, **kwargs):
         return click.option(old, old_dest, default=None, hidden=True, **kwargs)(command)
 
     return decorator
+
+
+def _window(ctx, param, value):
+    if value == "auto":
+        return value
+    try:
+        window = int(value)
+    except ValueError:
+        window = 0
+    if window < 2:
+        raise InputError(f"--window: expected 'auto' or an integer >= 2, got {value!r}")
+    return window
+
+
+# (flag, Forecaster parameter, default, type, help). The defaults are the Forecaster's own
+# (tests/cli/test_cli_options.py checks that they stay equal), spelled here so that `--help`
+# does not import the forecasting stack.
+FORECASTER_OPTIONS = (
+    ("--cell", "cell", "gru", click.Choice(CELL_NAMES), "Recurrent cell."),
+    ("--hidden-size", "hidden_size", 32, click.IntRange(min=1), "Units per recurrent layer."),
+    ("--num-layers", "num_layers", 1, click.IntRange(min=1), "Stacked recurrent layers."),
+    ("--window", "window", "auto", str, "Past steps the network reads, or 'auto'."),
+    ("--n-models", "n_models", 4, click.IntRange(min=1), "Networks in the ensemble."),
+    ("--max-steps", "max_steps", 500, click.IntRange(min=1),
+     "Training budget in minibatch steps (early stopping may end sooner)."),
+    ("--batch-size", "batch_size", 64, click.IntRange(min=1),
+     "Global minibatch size (split over the processes under torchrun)."),
+    ("--lr", "lr", 3e-3, click.FloatRange(min=0, min_open=True), "Adam's learning rate."),
+    ("--dtype", "dtype", "float32", click.Choice(["float32", "float64"]), "Precision of the networks."),
+)
+
+
+def forecaster_options(f):
+    """Add :data:`FORECASTER_OPTIONS` to a command; it receives ``forecaster_settings``, a dict
+    of Forecaster keyword arguments."""
+    names = [name for _, name, *_ in FORECASTER_OPTIONS]
+
+    @functools.wraps(f)
+    def command(*args, **params):
+        params["forecaster_settings"] = {name: params.pop(name) for name in names}
+        return f(*args, **params)
+
+    for flag, name, default, kind, text in reversed(FORECASTER_OPTIONS):
+        command = click.option(flag, name, type=kind, default=default, show_default=True, help=text,
+                               callback=_window if name == "window" else None)(command)
+    return command

@@ -16,8 +16,7 @@ import click
 
 from rnnkit.backends import backend_names
 from rnnkit.cli._app import InputError, cli
-from rnnkit.cli._options import horizon_option, level_option
-from rnnkit.nn.cell_table import CELL_NAMES
+from rnnkit.cli._options import forecaster_options, horizon_option, level_option
 
 
 def _columns(path: Path) -> list[str]:
@@ -66,27 +65,15 @@ def _load(data: str, id_column, date, target, covariates, fill, freq):
 @click.option("--covariates", default=None, help="Comma-separated extra input columns.")
 @click.option("--fill", type=click.Choice(["ffill", "interpolate"]), default=None, help="Fill missing values.")
 @click.option("--freq", default=None, help="Frequency to use instead of the inferred one (e.g. D, MS).")
-@click.option("--cell", type=click.Choice(CELL_NAMES), default="gru", show_default=True)
-@click.option("--hidden-size", type=click.IntRange(min=1), default=32, show_default=True)
-@click.option("--num-layers", type=click.IntRange(min=1), default=1, show_default=True)
-@click.option("--window", default="auto", show_default=True, help="Past steps the network reads, or 'auto'.")
-@click.option("--n-models", type=click.IntRange(min=1), default=3, show_default=True,
-              help="Networks in the ensemble.")
-@click.option("--max-steps", type=click.IntRange(min=1), default=500, show_default=True,
-              help="Training budget in minibatch steps (early stopping may end sooner).")
-@click.option("--batch-size", type=click.IntRange(min=1), default=64, show_default=True,
-              help="Global minibatch size (split over the processes under torchrun).")
-@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=3e-3, show_default=True)
+@forecaster_options
 @click.option("--backend", type=click.Choice(backend_names()), default="numpy", show_default=True,
               help="Who trains: the NumPy engine or PyTorch (pip install 'rnnkit[torch]').")
 @click.option("--device", default=None, help="torch only: cpu, cuda, cuda:1 [default: cuda if available].")
-@click.option("--dtype", type=click.Choice(["float32", "float64"]), default="float32", show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for every random choice.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the training summary as JSON.")
-def fit_cmd(data, horizon, output, id_column, date, target, covariates, fill, freq, cell,
-            hidden_size, num_layers, window, n_models, max_steps, batch_size, lr, backend, device,
-            dtype, seed, quiet, as_json):
+def fit_cmd(data, horizon, output, id_column, date, target, covariates, fill, freq, forecaster_settings,
+            backend, device, seed, quiet, as_json):
     """Fit a Forecaster to DATA (CSV, TSV or Parquet) and save it to -o MODEL.
 
     DATA in long format (columns unique_id, ds, y) gives one global model over every series;
@@ -103,20 +90,12 @@ def fit_cmd(data, horizon, output, id_column, date, target, covariates, fill, fr
     from rnnkit.forecast import Forecaster
     from rnnkit.torch import distributed
 
-    if window != "auto":
-        try:
-            window = int(window)
-        except ValueError:
-            raise InputError(f"--window: expected 'auto' or an integer, got {window!r}") from None
     if distributed.launched_by_torchrun() and int(os.environ["WORLD_SIZE"]) > 1 \
             and backend != "torch":
         raise InputError("--backend: several processes under torchrun train together only "
                          "with --backend torch")
     y = _load(data, id_column, date, target, covariates, fill, freq)
-    model = Forecaster(horizon=horizon, cell=cell, window=window, hidden_size=hidden_size,
-                       num_layers=num_layers, n_models=n_models, max_steps=max_steps,
-                       batch_size=batch_size, lr=lr, backend=backend, device=device, dtype=dtype,
-                       seed=seed)
+    model = Forecaster(horizon=horizon, backend=backend, device=device, seed=seed, **forecaster_settings)
     with distributed.process_group(device if backend == "torch" else None):
         main, processes = distributed.is_main(), distributed.world_size()
         model.progress = not quiet and main
@@ -143,7 +122,7 @@ def fit_cmd(data, horizon, output, id_column, date, target, covariates, fill, fr
         click.echo(json.dumps(summary, indent=2))
         return
     t = model.training_
-    click.echo(f"saved {output}: {cell} {num_layers}x{hidden_size}, {n_models} model(s), "
+    click.echo(f"saved {output}: {model.cell} {model.num_layers}x{model.hidden_size}, {model.n_models} model(s), "
                f"{series} series, horizon {horizon}")
     for p in t["pipelines"]:
         click.echo(f"{p['transform']}/{p['deseasonalise']}: {p['examples']} training examples, window {t['window']}, "

@@ -8,8 +8,7 @@ import click
 
 from rnnkit.backends import backend_names
 from rnnkit.cli._app import InputError, cli
-from rnnkit.cli._options import horizon_option, level_option
-from rnnkit.nn.cell_table import CELL_NAMES
+from rnnkit.cli._options import forecaster_options, horizon_option, level_option
 
 
 @cli.command()
@@ -59,7 +58,7 @@ def _load(source: str, target, date, covariates, fill, freq):
               help="Folder for forecast.csv, metrics.json, model.safetensors, PNG plots, report.html.")
 @click.option("--folds", type=click.IntRange(min=1), default=3, show_default=True, help="Backtest origins.")
 @level_option(default="80,95")
-@click.option("--cell", type=click.Choice(CELL_NAMES), default="gru", show_default=True)
+@forecaster_options
 @click.option("--season-length", default="auto", show_default=True, help="Season length or 'auto'.")
 @click.option("--fill", type=click.Choice(["ffill", "interpolate"]), default=None, help="Fill missing values.")
 @click.option("--freq", default=None, help="Frequency to use instead of the inferred one (e.g. B, MS).")
@@ -69,7 +68,7 @@ def _load(source: str, target, date, covariates, fill, freq):
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for every random choice.")
 @click.option("--json", "as_json", is_flag=True, help="Print metrics and forecast as JSON.")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
-def forecast(source, target, date, covariates, horizon, out_dir, folds, level, cell, season_length,
+def forecast(source, target, date, covariates, horizon, out_dir, folds, level, forecaster_settings, season_length,
              fill, freq, backend, device, seed, as_json, quiet):
     """Forecast a series: backtest the RNN against baselines, fit on all data, forecast.
 
@@ -96,7 +95,7 @@ def forecast(source, target, date, covariates, horizon, out_dir, folds, level, c
     series, name = _load(source, target, date, covariates, fill, freq)
     _check_against_data(series, horizon, folds, season_length, levels)
     result = run_workbench(series, horizon, folds=folds, levels=levels, out_dir=out_dir,
-                           forecaster_kwargs=dict(cell=cell, seed=seed, season_length=season_length,
+                           forecaster_kwargs=dict(forecaster_settings, seed=seed, season_length=season_length,
                                                   backend=backend, device=device),
                            progress=not quiet, title=name)
     if as_json:

@@ -146,3 +146,22 @@ def test_giving_old_and_new_spelling_together_is_refused(capsys):
     assert err == "rnnkit: error: --batch: the deprecated spelling of --batch-size; give --batch-size only\n"
     code, _, err = run(capsys, "diagnose", "--cell", "gru", "--batch", "0")
     assert code == 2 and "--batch" in err and err.count("\n") == 1  # the old spelling is still checked
+
+
+def test_fit_and_forecast_share_the_forecasters_settings_with_its_defaults(capsys):
+    """One table of training options for `fit` and `forecast`; a default that drifts from the
+    Forecaster's (fit once trained 3 networks while the benchmark measured 4) fails here."""
+    import inspect
+
+    from rnnkit.cli._options import FORECASTER_OPTIONS
+    from rnnkit.forecast import Forecaster
+
+    signature = inspect.signature(Forecaster.__init__).parameters
+    for flag, name, default, *_ in FORECASTER_OPTIONS:
+        assert signature[name].default == default, flag
+    for command in ("fit", "forecast"):
+        code = main([command, "--help"])
+        out = capsys.readouterr().out
+        assert code == 0 and all(flag in out for flag, *_ in FORECASTER_OPTIONS), command
+    code = main(["forecast", "dataset:nile", "-H", "3", "--window", "1"])
+    assert code == 2 and "--window: expected 'auto' or an integer >= 2, got '1'" in capsys.readouterr().err
