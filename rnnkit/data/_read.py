@@ -42,10 +42,11 @@ class Table:
     unit: str
     index: pd.Index | None = None
 
-    def take(self, mask: np.ndarray) -> Table:
-        """The rows selected by a boolean mask, keeping their labels (used by panels)."""
-        index = None if self.index is None else self.index[mask]
-        return Table(self.frame[mask].reset_index(drop=True), self.where[mask], self.unit, index)
+    def take(self, rows: np.ndarray) -> Table:
+        """The rows selected by a boolean mask or by positions, keeping their labels (used by
+        panels)."""
+        index = None if self.index is None else self.index[rows]
+        return Table(self.frame.iloc[rows].reset_index(drop=True), self.where[rows], self.unit, index)
 
 
 def read_source(source: str | os.PathLike[str] | pd.DataFrame | pd.Series) -> Table:

@@ -71,7 +71,9 @@ def load_series(source: str | os.PathLike[str] | pd.DataFrame | pd.Series, targe
     return _series_from_table(read_source(source), target, date, covariates, fill, freq)
 
 
-def _series_from_table(table: Table, target, date, covariates, fill, freq) -> TimeSeries:
+def _series_from_table(table: Table, target, date, covariates, fill, freq, trim_leading: bool = False) -> TimeSeries:
+    """One validated series from ``table``; ``trim_leading`` drops the time steps before the
+    target's first value (a panel's series that start later than others)."""
     frame = table.frame
     if fill not in _values.FILLS:
         raise ValueError(f"fill must be None, 'ffill' or 'interpolate', got {fill!r}")
@@ -112,6 +114,10 @@ def _series_from_table(table: Table, target, date, covariates, fill, freq) -> Ti
 
     for name, column in [(target, values), *zip(cov_names, covs)]:
         _values.refuse_inf(column, name, where, table.unit)
+    observed = np.flatnonzero(~np.isnan(values))
+    if trim_leading and len(observed) and observed[0] > 0:
+        start = observed[0]
+        values, covs, where, index = values[start:], [c[start:] for c in covs], where[start:], index[start:]
     values = _values.fill_missing(values, target, where, table.unit, fill, index)
     covs = [_values.fill_missing(c, n, where, table.unit, fill, index) for n, c in zip(cov_names, covs)]
 
@@ -193,13 +199,13 @@ def load_panel(
         where = at_rows(table.unit, table.where[blank])
         raise ValueError(f"column {id_col!r}: missing series ids at {where}")
     panel = {}
-    for key in pd.unique(ids):
-        mask = (ids == key).to_numpy()
-        part = table.take(mask)
+    # Each series' rows in one pass over the ids (first appearance order), not one scan per id.
+    for key, rows in ids.groupby(ids.to_numpy(), sort=False).indices.items():
+        part = table.take(rows)
         part.frame = part.frame.drop(columns=[id_col])
         name = key.item() if isinstance(key, np.generic) else key
         try:
-            panel[name] = _series_from_table(part, target, date, covariates, fill, freq)
+            panel[name] = _series_from_table(part, target, date, covariates, fill, freq, trim_leading=True)
         except ValueError as exc:
             raise ValueError(f"series {label(name)!r}: {exc}") from exc
     return panel

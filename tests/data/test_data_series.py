@@ -319,6 +319,32 @@ def test_load_panel_names_the_series_and_line(write):
         load_panel(write("unique_id,ds,y\n,2020-01-01,1\n"))
 
 
+def test_panel_series_that_start_later_are_trimmed_not_refused(write):
+    """Regression: a wide table melted to long format gives later-starting series empty cells
+    before their start; they were refused as missing values."""
+    text = ("unique_id,ds,y,x\n"
+            "a,2020-01-01,1,0\na,2020-01-02,2,0\na,2020-01-03,3,0\na,2020-01-04,4,0\n"
+            "b,2020-01-01,,0\nb,2020-01-02,,0\nb,2020-01-03,30,0\nb,2020-01-04,40,1\n")
+    panel = load_panel(write(text), covariates="x")
+    assert panel["a"].values.tolist() == [1, 2, 3, 4]
+    assert panel["b"].values.tolist() == [30, 40] and panel["b"].covariates.ravel().tolist() == [0, 1]
+    assert str(panel["b"].index[0].date()) == "2020-01-03" and panel["b"].freq == "D"
+    gap = text.replace("b,2020-01-02,,", "b,2020-01-02,20,").replace("b,2020-01-03,30", "b,2020-01-03,")
+    with pytest.raises(ValueError, match=r"series 'b': column 'y': missing values at line 8"):
+        load_panel(write(gap))  # a gap after the start is still the user's to fill
+
+
+def test_load_panel_is_linear_in_rows(write):
+    """Regression: each id was matched by scanning every row (16,000 series x 40 rows: 345 s)."""
+    n_series, length = 300, 5
+    ids = np.repeat([f"s{i}" for i in range(n_series)], length)
+    frame = pd.DataFrame({"unique_id": ids, "ds": np.tile(pd.date_range("2020-01-01", periods=length), n_series),
+                          "y": np.arange(n_series * length, dtype=float)})
+    panel = load_panel(frame.sample(frac=1.0, random_state=0))  # rows in any order
+    assert list(panel)[:2] == list(pd.unique(frame.sample(frac=1.0, random_state=0)["unique_id"]))[:2]
+    assert all(panel[f"s{i}"].values.tolist() == list(range(i * length, (i + 1) * length)) for i in range(n_series))
+
+
 @pytest.mark.parametrize("junk", ["now", "today", "12:30", "March", "3rd"])
 def test_refuses_dates_that_depend_on_today(write, junk):
     # Regression: dateutil completed these from the current date (or year 1) without a word.
