@@ -112,7 +112,8 @@ def fill_missing(
     if fill is None:
         raise ValueError(
             f"column {name!r}: missing values at {at_rows(unit, where[missing])}; "
-            "pass fill='ffill' or fill='interpolate' to fill gaps, or clean the data"
+            "pass fill='ffill' or fill='interpolate' (on the command line --fill ffill or "
+            "--fill interpolate) to fill gaps, or clean the data"
         )
     series = pd.Series(values, index=index if isinstance(index, pd.DatetimeIndex) else None)
     if fill == "ffill":
@@ -125,6 +126,7 @@ def fill_missing(
     if left.any():
         raise ValueError(
             f"column {name!r}: leading missing values at {at_rows(unit, where[left])} "
-            f"cannot be filled by fill={fill!r} (nothing comes before them); drop those rows"
+            f"cannot be filled by fill={fill!r} (nothing comes before them); drop those rows, or "
+            "start the series at its first value"
         )
     return out
