@@ -141,9 +141,9 @@ def parse_dates(table: Table, where_dates: tuple[str, object]) -> pd.DatetimeInd
         parsed = _numeric_dates(numbers)
         if parsed is None:
             raise ValueError(
-                f"date column {name!r} holds numbers that are not calendar years (1000-2999) or "
-                f"YYYYMMDD dates (e.g. {quoted(cells.iloc[0])}); leave date=None to use integer "
-                "steps instead"
+                f"date column {name!r} holds numbers that are not calendar years (1000-2999), "
+                f"YYYYMMDD dates or quarterly/monthly decimal years (e.g. {quoted(cells.iloc[0])}); "
+                "leave date=None to use integer steps instead"
             )
     else:
         parsed = _parse_text(cells, name, table)
@@ -192,9 +192,12 @@ def _to_datetime(text: pd.Series) -> pd.Series:
 
 
 def _numeric_dates(values: np.ndarray) -> pd.DatetimeIndex | None:
-    """Integers as years (1000-2999) or as YYYYMMDD; None when they are neither."""
-    if len(values) == 0 or not np.isfinite(values).all() or not np.all(values == np.round(values)):
+    """Integers as years (1000-2999) or as YYYYMMDD, or decimal years of quarterly or monthly
+    data (R's ``time()`` of a ``ts``: 1973.083 is February 1973); None when they are none."""
+    if len(values) == 0 or not np.isfinite(values).all():
         return None
+    if not np.all(values == np.round(values)):
+        return _decimal_years(values)
     low, high = values.min(), values.max()
     if low >= 1000 and high <= 2999:
         return pd.DatetimeIndex(pd.to_datetime(values.astype(np.int64).astype(str), format="%Y"))
@@ -203,6 +206,22 @@ def _numeric_dates(values: np.ndarray) -> pd.DatetimeIndex | None:
         parsed = pd.to_datetime(ints.astype(str), format="%Y%m%d", errors="coerce")
         if not parsed.isna().any():
             return pd.DatetimeIndex(parsed)
+    return None
+
+
+def _decimal_years(values: np.ndarray) -> pd.DatetimeIndex | None:
+    """Decimal years on a quarterly or monthly grid (``year + k / f``, f = 4 or 12, written with
+    a few decimals) as the first day of each quarter or month; None otherwise."""
+    if values.min() < 1000 or values.max() >= 3000 or len(values) < 2:
+        return None
+    steps = np.diff(np.unique(values))
+    for per_year in (4, 12):
+        # R prints the k / f fractions rounded (1/12 as 0.083): allow a tenth of a step.
+        k = (values - np.floor(values + 0.1 / per_year)) * per_year
+        if np.all(np.abs(k - np.round(k)) < 0.1) and np.isclose(steps.min(), 1 / per_year, rtol=0.1):
+            years = np.floor(values + 0.1 / per_year).astype(np.int64)
+            months = (np.round(k).astype(np.int64) % per_year) * (12 // per_year) + 1
+            return pd.DatetimeIndex(pd.to_datetime({"year": years, "month": months, "day": 1}))
     return None
 
 

@@ -319,6 +319,19 @@ def test_load_panel_names_the_series_and_line(write):
         load_panel(write("unique_id,ds,y\n,2020-01-01,1\n"))
 
 
+@pytest.mark.parametrize("per_year,freq", [(12, "MS"), (4, "QS")])
+def test_decimal_years_of_an_r_ts_export_are_dates(write, per_year, freq):
+    """Regression: R's time() column (1973.083 ...) was read as integer steps with season 1."""
+    times = np.round(1973 + 5 / 12 * (per_year == 12) + np.arange(30) / per_year, 3)
+    text = "time,value\n" + "".join(f"{t},{i}\n" for i, t in enumerate(times))
+    series = load_series(write(text), target="value")
+    first = "1973-06-01" if per_year == 12 else "1973-01-01"
+    assert str(series.index[0].date()) == first and series.freq.startswith(freq)
+    assert len(series) == 30 and series.index.is_monotonic_increasing
+    with pytest.raises(ValueError, match="not calendar years"):  # an irregular grid is not guessed
+        load_series(write("time,value\n1973.1,1\n1973.37,2\n1974.9,3\n"), target="value", date="time")
+
+
 def test_panel_series_that_start_later_are_trimmed_not_refused(write):
     """Regression: a wide table melted to long format gives later-starting series empty cells
     before their start; they were refused as missing values."""
