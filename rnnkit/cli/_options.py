@@ -6,6 +6,8 @@
 - ``forecaster_options``: the Forecaster's network and training settings (``--cell``,
   ``--hidden-size``, ``--window``, ``--n-models``, ``--max-steps``, ...), with its defaults, for
   ``fit`` and ``forecast`` alike; the command receives them as one dict ``forecaster_settings``.
+- ``number_format_options``: ``--sep``, ``--decimal``, ``--thousands`` (how a CSV is written),
+  received as one dict ``number_format`` of ``load_series``/``load_panel`` keywords.
 - ``deprecated_option``: an old spelling that still works for one release, prints
   ``rnnkit: warning: --old is deprecated; use --new`` to stderr and hands its (converted)
   value to the new option's parameter.
@@ -128,3 +130,26 @@ def forecaster_options(f):
         command = click.option(flag, name, type=kind, default=default, show_default=True, help=text,
                                callback=_window if name == "window" else None)(command)
     return command
+
+
+def _one_mark(ctx, param, value):
+    if value is not None and (len(value) != 1 or value.isalnum() or value in "\"\n\r"):
+        raise InputError(f"--{param.name}: expected one character that is not a letter, digit or quote, "
+                         f"got {value!r}")
+    return value
+
+
+def number_format_options(f):
+    """``--sep``, ``--decimal`` and ``--thousands``; the command receives ``number_format``, a
+    dict of keyword arguments for ``load_series`` and ``load_panel``."""
+    @functools.wraps(f)
+    def command(*args, **params):
+        params["number_format"] = {k: params.pop(k) for k in ("sep", "decimal", "thousands")}
+        return f(*args, **params)
+
+    command = click.option("--thousands", default=None, callback=_one_mark,
+                           help="Thousands separator in numbers, e.g. '.' for 1.157,5 or ',' for 1,157.")(command)
+    command = click.option("--decimal", default=".", show_default=True, callback=_one_mark,
+                           help="Decimal mark in numbers, e.g. ',' for 1,5.")(command)
+    return click.option("--sep", default=None, callback=_one_mark,
+                        help="Column separator of a CSV [default: ',' (tab for .tsv)], e.g. ';'.")(command)

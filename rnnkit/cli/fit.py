@@ -16,20 +16,20 @@ import click
 
 from rnnkit.backends import backend_names
 from rnnkit.cli._app import InputError, cli
-from rnnkit.cli._options import forecaster_options, horizon_option, level_option
+from rnnkit.cli._options import forecaster_options, horizon_option, level_option, number_format_options
 
 
-def _columns(path: Path) -> list[str]:
+def _columns(path: Path, sep: str | None = None) -> list[str]:
     """The header of a CSV/TSV or Parquet file, read without loading the data."""
     if path.suffix.lower() in (".parquet", ".pq"):
         import pyarrow.parquet as pq
 
         return list(pq.read_schema(path).names)
     with open(path, newline="", encoding="utf-8-sig", errors="replace") as fh:
-        return next(csv.reader(fh, delimiter="\t" if path.suffix.lower() == ".tsv" else ","), [])
+        return next(csv.reader(fh, delimiter=sep or ("\t" if path.suffix.lower() == ".tsv" else ",")), [])
 
 
-def _load(data: str, id_column, date, target, covariates, fill, freq):
+def _load(data: str, id_column, date, target, covariates, fill, freq, number_format):
     """``{id: TimeSeries}`` for a long-format file (it has the id column), else one series."""
     from rnnkit.data import load_panel, load_series
 
@@ -37,12 +37,12 @@ def _load(data: str, id_column, date, target, covariates, fill, freq):
     if not path.is_file():
         raise InputError(f"DATA: no such file {data!r}")
     cov = [c.strip() for c in covariates.split(",") if c.strip()] if covariates else None
-    columns = _columns(path)
+    columns = _columns(path, number_format["sep"])
     if (id_column or "unique_id") in columns:
         if date is None and "ds" in columns:
             date = "ds"
         return load_panel(path, id_col=id_column or "unique_id", date=date, target=target or "y",
-                          covariates=cov, fill=fill, freq=freq)
+                          covariates=cov, fill=fill, freq=freq, **number_format)
     if id_column is not None:
         raise InputError(f"--id-column: no column {id_column!r} in {path.name} "
                          f"(columns: {', '.join(columns[:10])})")
@@ -50,7 +50,7 @@ def _load(data: str, id_column, date, target, covariates, fill, freq):
         if "y" not in columns:
             raise InputError("--target: which column to forecast? (e.g. --target sales)")
         target = "y"
-    return load_series(path, target=target, date=date, covariates=cov, fill=fill, freq=freq)
+    return load_series(path, target=target, date=date, covariates=cov, fill=fill, freq=freq, **number_format)
 
 
 @cli.command("fit")
@@ -65,6 +65,7 @@ def _load(data: str, id_column, date, target, covariates, fill, freq):
 @click.option("--covariates", default=None, help="Comma-separated extra input columns.")
 @click.option("--fill", type=click.Choice(["ffill", "interpolate"]), default=None, help="Fill missing values.")
 @click.option("--freq", default=None, help="Frequency to use instead of the inferred one (e.g. D, MS).")
+@number_format_options
 @forecaster_options
 @click.option("--backend", type=click.Choice(backend_names()), default="numpy", show_default=True,
               help="Who trains: the NumPy engine or PyTorch (pip install 'rnnkit[torch]').")
@@ -72,7 +73,7 @@ def _load(data: str, id_column, date, target, covariates, fill, freq):
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for every random choice.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the training summary as JSON.")
-def fit_cmd(data, horizon, output, id_column, date, target, covariates, fill, freq, forecaster_settings,
+def fit_cmd(data, horizon, output, id_column, date, target, covariates, fill, freq, number_format, forecaster_settings,
             backend, device, seed, quiet, as_json):
     """Fit a Forecaster to DATA (CSV, TSV or Parquet) and save it to -o MODEL.
 
@@ -94,7 +95,7 @@ def fit_cmd(data, horizon, output, id_column, date, target, covariates, fill, fr
             and backend != "torch":
         raise InputError("--backend: several processes under torchrun train together only "
                          "with --backend torch")
-    y = _load(data, id_column, date, target, covariates, fill, freq)
+    y = _load(data, id_column, date, target, covariates, fill, freq, number_format)
     model = Forecaster(horizon=horizon, backend=backend, device=device, seed=seed, **forecaster_settings)
     with distributed.process_group(device if backend == "torch" else None):
         main, processes = distributed.is_main(), distributed.world_size()

@@ -8,7 +8,7 @@ import click
 
 from rnnkit.backends import backend_names
 from rnnkit.cli._app import InputError, cli
-from rnnkit.cli._options import forecaster_options, horizon_option, level_option
+from rnnkit.cli._options import forecaster_options, horizon_option, level_option, number_format_options
 
 
 @cli.command()
@@ -30,7 +30,7 @@ def datasets(as_json):
     click.echo(table[cols].to_string(index=False, max_colwidth=70))
 
 
-def _load(source: str, target, date, covariates, fill, freq):
+def _load(source: str, target, date, covariates, fill, freq, number_format=None):
     from rnnkit.data import dataset_info, load_dataset, load_series
 
     cov = [c.strip() for c in covariates.split(",") if c.strip()] if covariates else None
@@ -45,7 +45,8 @@ def _load(source: str, target, date, covariates, fill, freq):
         raise InputError(f"FILE: no such file {source!r} (or use dataset:NAME, see `rnnkit datasets`)")
     if target is None:
         raise InputError("--target: which column to forecast? (e.g. --target price)")
-    return load_series(path, target=target, date=date, covariates=cov, fill=fill, freq=freq), path.stem
+    return load_series(path, target=target, date=date, covariates=cov, fill=fill, freq=freq,
+                       **(number_format or {})), path.stem
 
 
 @cli.command()
@@ -62,6 +63,7 @@ def _load(source: str, target, date, covariates, fill, freq):
 @click.option("--season-length", default="auto", show_default=True, help="Season length or 'auto'.")
 @click.option("--fill", type=click.Choice(["ffill", "interpolate"]), default=None, help="Fill missing values.")
 @click.option("--freq", default=None, help="Frequency to use instead of the inferred one (e.g. B, MS).")
+@number_format_options
 @click.option("--backend", type=click.Choice(backend_names()), default="numpy", show_default=True,
               help="Where the networks train: the NumPy engine or PyTorch.")
 @click.option("--device", default=None, help="torch backend: cpu, cuda, cuda:1, ... (default: cuda if available).")
@@ -69,7 +71,7 @@ def _load(source: str, target, date, covariates, fill, freq):
 @click.option("--json", "as_json", is_flag=True, help="Print metrics and forecast as JSON.")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 def forecast(source, target, date, covariates, horizon, out_dir, folds, level, forecaster_settings, season_length,
-             fill, freq, backend, device, seed, as_json, quiet):
+             fill, freq, number_format, backend, device, seed, as_json, quiet):
     """Forecast a series: backtest the RNN against baselines, fit on all data, forecast.
 
     FILE is a CSV or Parquet file, or dataset:NAME for a bundled dataset. The table compares
@@ -92,7 +94,7 @@ def forecast(source, target, date, covariates, horizon, out_dir, folds, level, f
     from rnnkit.backends import check_backend
 
     check_backend(backend, device)  # a missing torch or a bad device is bad input: refuse before work
-    series, name = _load(source, target, date, covariates, fill, freq)
+    series, name = _load(source, target, date, covariates, fill, freq, number_format)
     _check_against_data(series, horizon, folds, season_length, levels)
     result = run_workbench(series, horizon, folds=folds, levels=levels, out_dir=out_dir,
                            forecaster_kwargs=dict(forecaster_settings, seed=seed, season_length=season_length,

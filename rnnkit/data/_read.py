@@ -35,22 +35,41 @@ class Table:
         ``"line"`` or ``"row"``, the noun that goes with ``where``.
     index : pandas.Index or None
         The input DataFrame's index, kept because it may be the date axis.
+    decimal, thousands : str
+        How numbers in text cells are written (``"1.234,5"``: thousands ``"."``, decimal ``","``).
     """
 
     frame: pd.DataFrame
     where: np.ndarray
     unit: str
     index: pd.Index | None = None
+    decimal: str = "."
+    thousands: str | None = None
 
     def take(self, rows: np.ndarray) -> Table:
         """The rows selected by a boolean mask or by positions, keeping their labels (used by
         panels)."""
         index = None if self.index is None else self.index[rows]
-        return Table(self.frame.iloc[rows].reset_index(drop=True), self.where[rows], self.unit, index)
+        return Table(self.frame.iloc[rows].reset_index(drop=True), self.where[rows], self.unit, index,
+                     self.decimal, self.thousands)
 
 
-def read_source(source: str | os.PathLike[str] | pd.DataFrame | pd.Series) -> Table:
-    """Read ``source`` into a :class:`Table`.
+def check_number_format(sep: str | None, decimal: str, thousands: str | None) -> None:
+    """Refuse a CSV separator, decimal mark or thousands separator that cannot work (a
+    separator may equal the decimal mark when the file quotes its numbers: "1,5")."""
+    for name, value, optional in (("sep", sep, True), ("decimal", decimal, False), ("thousands", thousands, True)):
+        if value is None and optional:
+            continue
+        if not isinstance(value, str) or len(value) != 1 or value.isalnum() or value in "\"\n\r":
+            raise ValueError(f"{name}: expected one character that is not a letter, digit or quote, got {value!r}")
+    if thousands is not None and thousands == decimal:
+        raise ValueError(f"thousands: must differ from decimal, both are {decimal!r}")
+
+
+def read_source(source: str | os.PathLike[str] | pd.DataFrame | pd.Series, sep: str | None = None,
+                decimal: str = ".", thousands: str | None = None) -> Table:
+    """Read ``source`` into a :class:`Table`; ``sep`` (a CSV's separator, default by the file's
+    suffix), ``decimal`` and ``thousands`` say how a file is written.
 
     Raises
     ------
@@ -62,15 +81,19 @@ def read_source(source: str | os.PathLike[str] | pd.DataFrame | pd.Series) -> Ta
         If the file is empty, binary, not UTF-8 text, not parseable as CSV, or has an
         unsupported extension.
     """
+    check_number_format(sep, decimal, thousands)
     if isinstance(source, pd.Series):
-        return _from_frame(source.to_frame())
-    if isinstance(source, pd.DataFrame):
-        return _from_frame(source)
-    if isinstance(source, (str, os.PathLike)):
-        return _from_path(Path(source))
-    raise TypeError(
-        f"source must be a path, a pandas DataFrame or a Series, got {type(source).__name__}"
-    )
+        table = _from_frame(source.to_frame())
+    elif isinstance(source, pd.DataFrame):
+        table = _from_frame(source)
+    elif isinstance(source, (str, os.PathLike)):
+        table = _from_path(Path(source), sep)
+    else:
+        raise TypeError(
+            f"source must be a path, a pandas DataFrame or a Series, got {type(source).__name__}"
+        )
+    table.decimal, table.thousands = decimal, thousands
+    return table
 
 
 def _from_frame(frame: pd.DataFrame) -> Table:
@@ -81,7 +104,7 @@ def _from_frame(frame: pd.DataFrame) -> Table:
     return Table(data, where, "row", frame.index)
 
 
-def _from_path(path: Path) -> Table:
+def _from_path(path: Path, sep: str | None = None) -> Table:
     suffix = path.suffix.lower()
     if suffix in PARQUET_SUFFIXES:
         return _from_frame(_read_parquet(path))
@@ -90,7 +113,7 @@ def _from_path(path: Path) -> Table:
         raise ValueError(f"{path.name}: unsupported file type {suffix or '(none)'!r}; expected {known}")
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {path}")
-    return _read_csv(path.read_bytes(), path.name, CSV_SUFFIXES[suffix])
+    return _read_csv(path.read_bytes(), path.name, sep or CSV_SUFFIXES[suffix])
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:

@@ -6,6 +6,7 @@ its rows, and gaps are filled only when the caller says how.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable
 
 import numpy as np
@@ -21,7 +22,8 @@ MISSING_TOKENS = frozenset(
 FILLS = (None, "ffill", "interpolate")
 
 
-def to_float(column: pd.Series, name: Hashable, where: np.ndarray, unit: str) -> np.ndarray:
+def to_float(column: pd.Series, name: Hashable, where: np.ndarray, unit: str, decimal: str = ".",
+             thousands: str | None = None) -> np.ndarray:
     """Parse one column into float64; missing cells become NaN, anything else non-numeric is refused.
 
     Parameters
@@ -32,6 +34,8 @@ def to_float(column: pd.Series, name: Hashable, where: np.ndarray, unit: str) ->
         Column name, for messages.
     where, unit
         Row labels and their noun (see :class:`rnnkit.data._read.Table`).
+    decimal, thousands : str
+        How text cells write numbers: ``"1.234,5"`` with ``decimal=","``, ``thousands="."``.
 
     Raises
     ------
@@ -49,6 +53,9 @@ def to_float(column: pd.Series, name: Hashable, where: np.ndarray, unit: str) ->
     if ptypes.is_numeric_dtype(column):
         return column.to_numpy(dtype=np.float64, na_value=np.nan)
 
+    original = column
+    if decimal != "." or thousands is not None:
+        column = _standard_numbers(column, decimal, thousands)
     try:
         # Fast path for a clean column: pandas parses it in C. Anything odd (a stray word,
         # a "-" for missing) raises, and the slow path below finds and names it.
@@ -66,9 +73,44 @@ def to_float(column: pd.Series, name: Hashable, where: np.ndarray, unit: str) ->
     values = _as_float(parsed)
     bad = np.isnan(values) & ~missing
     if bad.any():
-        shown = listing([quoted(v) for v in cells[bad].tolist()])
-        raise ValueError(f"column {name!r}: non-numeric values at {at_rows(unit, where[bad])} ({shown})")
+        odd = original.astype(object)[bad].tolist()
+        shown = listing([quoted(v) for v in odd])
+        raise ValueError(f"column {name!r}: non-numeric values at {at_rows(unit, where[bad])} ({shown})"
+                         + _format_hint(odd, decimal, thousands))
     return values
+
+
+def _standard_numbers(column: pd.Series, decimal: str, thousands: str | None) -> pd.Series:
+    """Text cells rewritten with no thousands separator and "." as the decimal mark."""
+    text = column.astype(object).map(lambda v: v if isinstance(v, str) else str(v)).astype(str)
+    if thousands is not None:
+        text = text.str.replace(thousands, "", regex=False)
+    if decimal != ".":
+        text = text.str.replace(decimal, ".", regex=False)
+    return text.where(column.notna(), None)
+
+
+_GROUPED = re.compile(r"^[-+]?\d{1,3}(?:([,.' ])\d{3})+(?:\.\d+)?$")
+_EUROPEAN = re.compile(r"^[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+),\d+$")
+
+
+def _format_hint(cells: list, decimal: str, thousands: str | None) -> str:
+    """What the refused cells look like, if they look like numbers written another way."""
+    text = [str(c).strip() for c in cells]
+    if not text:
+        return ""
+    if all(_EUROPEAN.match(t) for t in text):
+        needed = [(k, v) for k, v, given in (("decimal", ",", decimal), ("thousands", ".", thousands))
+                  if given != v and (k == "decimal" or any("." in t for t in text))]
+        if needed:
+            python = ", ".join(f"{k}={v!r}" for k, v in needed)
+            cli = " ".join(f"--{k} {v!r}" for k, v in needed)
+            return f"; they look like numbers with a decimal comma: pass {python} (on the command line {cli})"
+    if thousands is None and all(_GROUPED.match(t) for t in text):
+        mark = _GROUPED.match(text[0]).group(1)
+        return (f"; they look like numbers with {mark!r} between thousands: pass thousands={mark!r} "
+                f"(on the command line --thousands {mark!r})")
+    return ""
 
 
 def _as_float(parsed: pd.Series) -> np.ndarray:

@@ -23,7 +23,8 @@ __all__ = ["TimeSeries", "check_length", "load_panel", "load_series"]
 
 def load_series(source: str | os.PathLike[str] | pd.DataFrame | pd.Series, target: str, date: str | None = None,
                 covariates: str | Sequence[str] | None = None, fill: str | None = None,
-                freq: str | None = None) -> TimeSeries:
+                freq: str | None = None, *, sep: str | None = None, decimal: str = ".",
+                thousands: str | None = None) -> TimeSeries:
     """Load and validate one time series.
 
     Parameters
@@ -38,7 +39,8 @@ def load_series(source: str | os.PathLike[str] | pd.DataFrame | pd.Series, targe
         PeriodIndex, else a datetime column, else a column named date/ds/datetime/timestamp/
         time/month/year/period (or ``*date``), else a text column that parses as dates, else
         none and the series is indexed by integer steps 0, 1, 2, ...
-        Numbers are dates only as years (1000-2999) or YYYYMMDD; text dates need a 4-digit
+        Numbers are dates only as years (1000-2999), YYYYMMDD, or the decimal years of a
+        quarterly or monthly R ``ts`` (1973.083 = February 1973); text dates need a 4-digit
         year. Ambiguous dates such as 01/02/2020 are read month-first (pandas' rule): write
         ISO dates (2020-02-01) or pass a DataFrame whose dates you parsed yourself.
     covariates : str or list of str, optional
@@ -50,6 +52,12 @@ def load_series(source: str | os.PathLike[str] | pd.DataFrame | pd.Series, targe
     freq : str, optional
         pandas frequency (``"D"``, ``"B"``, ``"MS"``, ``"QS"``, ``"YS"``, ``"h"``...) to use
         instead of ``pandas.infer_freq``, e.g. ``"B"`` for trading days with holidays missing.
+    sep : str, optional
+        A CSV's column separator (default: "," for .csv/.txt, tab for .tsv), e.g. ";".
+    decimal, thousands : str
+        How the file writes numbers: a European ``1.234,5`` is ``decimal=","``,
+        ``thousands="."``. A column refused as non-numeric says when its cells look like
+        numbers written with another mark.
 
     Returns
     -------
@@ -68,7 +76,7 @@ def load_series(source: str | os.PathLike[str] | pd.DataFrame | pd.Series, targe
     """
     if isinstance(source, pd.Series):
         source = source.rename(target).to_frame()
-    return _series_from_table(read_source(source), target, date, covariates, fill, freq)
+    return _series_from_table(read_source(source, sep, decimal, thousands), target, date, covariates, fill, freq)
 
 
 def _series_from_table(table: Table, target, date, covariates, fill, freq, trim_leading: bool = False) -> TimeSeries:
@@ -90,8 +98,9 @@ def _series_from_table(table: Table, target, date, covariates, fill, freq, trim_
         raise ValueError(f"column {where_dates[1]!r} cannot be both the date and a value column")
 
     # Numbers are parsed in input order so that messages can name the input rows.
-    values = _values.to_float(frame[target], target, table.where, table.unit)
-    covs = [_values.to_float(frame[c], c, table.where, table.unit) for c in cov_names]
+    number_format = dict(decimal=table.decimal, thousands=table.thousands)
+    values = _values.to_float(frame[target], target, table.where, table.unit, **number_format)
+    covs = [_values.to_float(frame[c], c, table.where, table.unit, **number_format) for c in cov_names]
 
     where = table.where
     if where_dates is None:
@@ -149,7 +158,8 @@ def _require_columns(frame: pd.DataFrame, names: list) -> None:
         noun = "column" if len(missing) == 1 else "columns"
         hint = ""
         if frame.shape[1] == 1 and any(s in str(frame.columns[0]) for s in (";", "\t", "|")):
-            hint = " (the file seems to use another separator than ',')"
+            hint = (" (the file seems to use another separator than ','; pass sep, e.g. sep=';', on the "
+                    "command line --sep ';')")
         raise ValueError(
             f"{noun} {', '.join(repr(c) for c in missing)} not found; "
             f"available columns: {columns_available(frame.columns)}{hint}"
@@ -162,7 +172,7 @@ def _require_columns(frame: pd.DataFrame, names: list) -> None:
 def load_panel(
     source: str | os.PathLike[str] | pd.DataFrame, id_col: str = "unique_id", date: str | None = "ds",
     target: str = "y", covariates: str | Sequence[str] | None = None, fill: str | None = None,
-    freq: str | None = None
+    freq: str | None = None, *, sep: str | None = None, decimal: str = ".", thousands: str | None = None
 ) -> dict:
     """Load several series stored in long format (one row per series and time stamp).
 
@@ -175,7 +185,7 @@ def load_panel(
         File or frame in long format.
     id_col, date, target : str
         Columns holding the series id, the dates (None: find it per series), the values.
-    covariates, fill, freq
+    covariates, fill, freq, sep, decimal, thousands
         As in :func:`load_series`, applied to every series.
 
     Returns
@@ -188,7 +198,7 @@ def load_panel(
     ValueError
         As :func:`load_series`; a message about one series starts with ``series '<id>':``.
     """
-    table = read_source(source)
+    table = read_source(source, sep, decimal, thousands)
     frame = table.frame
     if len(frame) == 0:
         raise ValueError("no data rows")

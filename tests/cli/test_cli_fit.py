@@ -69,3 +69,26 @@ def test_refusals_are_one_line_and_exit_2(files, tmp_path, capsys, monkeypatch, 
     assert code == 2 and err.startswith("rnnkit: error: ") and err.count("\n") == 1, err
     assert message in err
     assert not (tmp_path / "m.safetensors").exists()
+
+
+def test_a_european_csv_loads_with_sep_decimal_and_thousands(tmp_path, capsys):
+    """A German export: ';' between columns, ',' as the decimal mark, '.' between thousands."""
+    t = np.arange(48)
+    values = 1000 + 200 * np.sin(2 * np.pi * t / 12) + t
+    lines = ["Monat;Umsatz"] + [f"{d:%Y-%m-%d};{v:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+                                for d, v in zip(pd.date_range("2020-01-01", periods=48, freq="MS"), values)]
+    path = tmp_path / "umsatz.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    model = tmp_path / "m.safetensors"
+    code, _, err = run(capsys, "fit", path, "--target", "Umsatz", "-H", "3", "-o", model, *SMALL)
+    assert code == 2 and "--sep ';'" in err and err.count("\n") == 1
+    code, _, err = run(capsys, "fit", path, "--target", "Umsatz", "-H", "3", "-o", model, "--sep", ";", *SMALL)
+    assert code == 2 and "--decimal ','" in err and "--thousands '.'" in err
+    code, _, err = run(capsys, "fit", path, "--target", "Umsatz", "-H", "3", "-o", model, "--sep", ";",
+                       "--decimal", ",", "--thousands", ".", *SMALL)
+    assert code == 0, err
+    from rnnkit.forecast import Forecaster
+
+    np.testing.assert_allclose(Forecaster.load(model).series_.values, np.round(values, 2))
+    code, _, err = run(capsys, "fit", path, "--target", "Umsatz", "-H", "3", "-o", model, "--sep", ";;", *SMALL)
+    assert code == 2 and err.startswith("rnnkit: error: --sep: expected one character")

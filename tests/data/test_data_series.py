@@ -392,3 +392,22 @@ def test_label_of_a_timestamp_outside_pythons_datetime_range():
     assert label(pd.Timestamp("-1000-01-01")) == "-1000-01-01"
     assert label(pd.Timestamp("2020-03-04")) == "2020-03-04"
     assert label(pd.Timestamp("2020-03-04 12:30")) == "2020-03-04 12:30:00"
+
+
+def test_number_formats_and_the_hints_when_they_are_wrong(write):
+    us = write('date,sales\n2020-01-01,"1,157"\n2020-02-01,"12,203.5"\n', name="us.csv")
+    with pytest.raises(ValueError, match=r"',' between thousands: pass thousands=','"):
+        load_series(us, target="sales")
+    assert load_series(us, target="sales", thousands=",").values.tolist() == [1157.0, 12203.5]
+    de = write("date;y\n2020-01-01;1.157,5\n2020-02-01;3,25\n", name="de.csv")
+    assert load_series(de, target="y", sep=";", decimal=",", thousands=".").values.tolist() == [1157.5, 3.25]
+    with pytest.raises(ValueError, match=r"decimal comma: pass decimal=',', thousands='\.'"):
+        load_series(de, target="y", sep=";")
+    with pytest.raises(ValueError, match=r"decimal comma: pass thousands='\.'"):
+        load_series(de, target="y", sep=";", decimal=",")
+    french = write("date;y\n2020-01-01;1 157,5\n2020-02-01;3,25\n", name="fr.csv")
+    assert load_series(french, target="y", sep=";", decimal=",", thousands=" ").values.tolist() == [1157.5, 3.25]
+    for kwargs, match in [({"decimal": ",", "thousands": ","}, "thousands: must differ"),
+                          ({"sep": "ab"}, "sep: expected one character"), ({"decimal": "1"}, "decimal: expected")]:
+        with pytest.raises(ValueError, match=match):
+            load_series(us, target="sales", **kwargs)
