@@ -7,7 +7,6 @@ the process group is started from torchrun's environment, the training is data-p
 """
 from __future__ import annotations
 
-import csv
 import json
 import os
 from pathlib import Path
@@ -16,17 +15,8 @@ import click
 
 from rnnkit.backends import backend_names
 from rnnkit.cli._app import InputError, cli
+from rnnkit.cli._header import header
 from rnnkit.cli._options import forecaster_options, horizon_option, level_option, number_format_options
-
-
-def _columns(path: Path, sep: str | None = None) -> list[str]:
-    """The header of a CSV/TSV or Parquet file, read without loading the data."""
-    if path.suffix.lower() in (".parquet", ".pq"):
-        import pyarrow.parquet as pq
-
-        return list(pq.read_schema(path).names)
-    with open(path, newline="", encoding="utf-8-sig", errors="replace") as fh:
-        return next(csv.reader(fh, delimiter=sep or ("\t" if path.suffix.lower() == ".tsv" else ",")), [])
 
 
 def _load(data: str, id_column, date, target, covariates, fill, freq, number_format):
@@ -37,7 +27,7 @@ def _load(data: str, id_column, date, target, covariates, fill, freq, number_for
     if not path.is_file():
         raise InputError(f"DATA: no such file {data!r}")
     cov = [c.strip() for c in covariates.split(",") if c.strip()] if covariates else None
-    columns = _columns(path, number_format["sep"])
+    columns = header(path, number_format["sep"])
     if (id_column or "unique_id") in columns:
         if date is None and "ds" in columns:
             date = "ds"

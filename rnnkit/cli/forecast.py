@@ -8,6 +8,7 @@ import click
 
 from rnnkit.backends import backend_names
 from rnnkit.cli._app import InputError, cli
+from rnnkit.cli._header import header
 from rnnkit.cli._options import forecaster_options, horizon_option, level_option, number_format_options
 
 
@@ -30,7 +31,7 @@ def datasets(as_json):
     click.echo(table[cols].to_string(index=False, max_colwidth=70))
 
 
-def _load(source: str, target, date, covariates, fill, freq, number_format=None):
+def _load(source: str, target, date, covariates, fill, freq, number_format=None, horizon=None):
     from rnnkit.data import dataset_info, load_dataset, load_series
 
     cov = [c.strip() for c in covariates.split(",") if c.strip()] if covariates else None
@@ -43,6 +44,11 @@ def _load(source: str, target, date, covariates, fill, freq, number_format=None)
     path = Path(source)
     if not path.exists():
         raise InputError(f"FILE: no such file {source!r} (or use dataset:NAME, see `rnnkit datasets`)")
+    columns = header(path, (number_format or {}).get("sep")) if path.is_file() else []
+    if "unique_id" in columns:
+        fit = f"rnnkit fit {path.name} -H {horizon or 'N'} -o model.safetensors"
+        raise InputError(f"FILE: {path.name} holds several series (column unique_id); `forecast` takes one. "
+                         f"Fit them as one global model: {fit}, then rnnkit predict model.safetensors")
     if target is None:
         raise InputError("--target: which column to forecast? (e.g. --target price)")
     return load_series(path, target=target, date=date, covariates=cov, fill=fill, freq=freq,
@@ -94,7 +100,7 @@ def forecast(source, target, date, covariates, horizon, out_dir, folds, level, f
     from rnnkit.backends import check_backend
 
     check_backend(backend, device)  # a missing torch or a bad device is bad input: refuse before work
-    series, name = _load(source, target, date, covariates, fill, freq, number_format)
+    series, name = _load(source, target, date, covariates, fill, freq, number_format, horizon)
     _check_against_data(series, horizon, folds, season_length, levels)
     result = run_workbench(series, horizon, folds=folds, levels=levels, out_dir=out_dir,
                            forecaster_kwargs=dict(forecaster_settings, seed=seed, season_length=season_length,

@@ -83,6 +83,15 @@ def test_options_the_data_cannot_support_are_refused_before_any_training(monkeyp
         assert code == 1 and "the job started" in err, err
 
 
+def test_a_long_format_panel_points_to_fit(tmp_path, capsys):
+    """Regression: a long-format file printed a wall of "duplicate timestamps"."""
+    rows = [f"{k},2020-01-{d:02d},{d}" for k in ("a", "b") for d in range(1, 29)]
+    (tmp_path / "panel.csv").write_text("unique_id,ds,y\n" + "\n".join(rows) + "\n")
+    code, _, err = run(["forecast", str(tmp_path / "panel.csv"), "-H", "7", "--target", "y"], capsys)
+    assert code == 2 and err.count("\n") == 1
+    assert "holds several series" in err and "rnnkit fit panel.csv -H 7 -o model.safetensors" in err
+
+
 def test_bad_csv_exits_2(tmp_path, capsys):
     (tmp_path / "bad.csv").write_text("date,price\n2020-01-01,1\n2020-01-01,2\n2020-01-03,x\n")
     code, _, err = run(["forecast", str(tmp_path / "bad.csv"), "--target", "price", "-H", "1"], capsys)
