@@ -6,6 +6,7 @@ fail, instead of pandas silently turning "n/a" into NaN or a stray "abc" into an
 """
 from __future__ import annotations
 
+import csv
 import io
 import os
 import re
@@ -28,9 +29,10 @@ class Table:
     frame : pandas.DataFrame
         The data, with a fresh ``RangeIndex``; CSV cells are strings.
     where : numpy.ndarray
-        One label per row, in the user's terms: file line numbers for a plain CSV, else the
-        original index labels of the input (0-based data-row numbers for a CSV whose lines
-        cannot be counted reliably, e.g. one with quoted fields or blank lines).
+        One label per row, in the user's terms: for a CSV the file line each row starts on
+        (quoted cells, multi-line cells and blank lines included), else the original index
+        labels of the input (0-based data-row numbers for the rare CSV whose records cannot be
+        matched to lines, one with lone carriage returns as line ends).
     unit : str
         ``"line"`` or ``"row"``, the noun that goes with ``where``.
     index : pandas.Index or None
@@ -162,22 +164,39 @@ def _read_csv(raw: bytes, name: str, sep: str) -> Table:
         raise ValueError(f"{name}: no columns found")
     if len(frame) == 0:
         raise ValueError(f"{name}: the file has a header but no data rows")
-    rows = np.arange(len(frame))
-    if _lines_countable(text, len(frame)):
-        # Header is line 1, so data row i sits on line i + 2: what an editor shows.
-        return Table(frame, (rows + 2).astype(object), "line")
-    return Table(frame, rows.astype(object), "row")
+    lines = _record_lines(text, sep, len(frame))
+    if lines is not None:  # the file line each data row starts on: what an editor shows
+        return Table(frame, lines.astype(object), "line")
+    return Table(frame, np.arange(len(frame)).astype(object), "row")
 
 
-def _lines_countable(text: str, n_rows: int) -> bool:
-    """True when file lines map one to one onto data rows (no quotes, no blank lines)."""
-    if '"' in text or re.search(r"\r(?!\n)", text):
-        return False
-    # Blank lines at the end shift nothing; blank lines inside (which pandas skips) do.
-    body = text.rstrip(" \t\r\n")
-    if re.search(r"\n[ \t]*\r?\n", body):
-        return False
-    return body.count("\n") == n_rows
+def _record_lines(text: str, sep: str, n_rows: int) -> np.ndarray | None:
+    """The 1-based file line on which each data row starts (quoted fields may span lines and
+    blank lines are skipped, as pandas does), or None when the records cannot be matched to
+    pandas' rows (a lone carriage return as line end, or a parse that disagrees)."""
+    if re.search(r"\r(?!\n)", text):
+        return None
+    starts, reader = [], csv.reader(io.StringIO(text), delimiter=sep, skipinitialspace=True)
+    try:
+        while True:
+            first = reader.line_num + 1
+            record = next(reader, None)
+            if record is None:
+                break
+            if record and any(cell.strip() for cell in record) or len(record) > 1:
+                starts.append(first)
+    except csv.Error:
+        return None
+    # A blank line before a record is not part of it: the record starts after the blanks.
+    lines = text.split("\n")
+    starts = [_skip_blank(lines, line) for line in starts]
+    return np.array(starts[1:]) if len(starts) == n_rows + 1 else None
+
+
+def _skip_blank(lines: list, line: int) -> int:
+    while line <= len(lines) and not lines[line - 1].strip(" \t\r"):
+        line += 1
+    return line
 
 
 def _first_line(exc: BaseException) -> str:

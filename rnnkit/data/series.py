@@ -69,8 +69,8 @@ def load_series(source: str | os.PathLike[str] | pd.DataFrame | pd.Series, targe
     ValueError
         Missing columns (the message lists those available), non-numeric values, missing or
         infinite values, duplicate timestamps, unparseable dates, an empty file, a file that is
-        not CSV text. Messages name the rows: file lines for plain CSVs; otherwise the index
-        labels (for a CSV with quoted fields or blank lines, data rows counted from 0).
+        not CSV text. Messages name the rows: file lines for a CSV; otherwise the index
+        labels.
     FileNotFoundError
         If the path does not exist.
     """

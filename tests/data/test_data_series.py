@@ -411,3 +411,14 @@ def test_number_formats_and_the_hints_when_they_are_wrong(write):
                           ({"sep": "ab"}, "sep: expected one character"), ({"decimal": "1"}, "decimal: expected")]:
         with pytest.raises(ValueError, match=match):
             load_series(us, target="sales", **kwargs)
+
+
+@pytest.mark.parametrize("text,line", [
+    ('date,sales\n2020-01-01,"1"\n2020-02-01,x\n', 3),             # quoted cells
+    ("date,sales\n2020-01-01,1\n\n\n2020-02-01,x\n", 5),           # blank lines skipped
+    ('date,note,sales\n2020-01-01,"a\nb",1\n2020-02-01,c,x\n', 4),  # a quoted cell over two lines
+])
+def test_messages_name_the_file_line_even_with_quotes_and_blank_lines(write, text, line):
+    """Regression: such files were reported by 0-based data-row numbers."""
+    with pytest.raises(ValueError, match=rf"non-numeric values at line {line} \('x'\)"):
+        load_series(write(text), target="sales")
