@@ -32,7 +32,7 @@ def run_demo(seed: int = 0, out_dir: str = "demo-output", text_seconds: float = 
              + (f", covariates {', '.join(covariates)}" if covariates else ""))
         start = time.perf_counter()
         result = run_workbench(series, horizon, folds=2, out_dir=Path(out_dir) / name,
-                               forecaster_kwargs={"seed": seed}, progress=sys.stderr.isatty(), title=name)
+                               forecaster_kwargs={"seed": seed}, progress=True, title=name)
         table = result.metrics[["mase", "smape", "rmse", "coverage_80", "coverage_95", "fit_seconds"]]
         echo(table.to_string(float_format=lambda v: f"{v:.3f}"))
         echo(f"   next {horizon} steps (first 3):")
@@ -45,7 +45,7 @@ def _text_demo(seed: int, seconds: float, echo) -> None:
     from rnnkit.text.demo import pydoc_demo
 
     echo(f"\n== Character model on Python's documentation ({seconds:.0f} s of training)")
-    result = pydoc_demo(seconds=seconds, seed=seed, progress=sys.stderr.isatty())
+    result = pydoc_demo(seconds=seconds, seed=seed, progress=sys.stderr.isatty())  # text: a bar or nothing
     echo(f"   {result.steps} steps in {result.seconds:.0f} s; held-out loss {result.val_loss:.3f} nats "
          f"= {result.val_bits_per_char:.2f} bits/char (uniform guess: about 6.7)")
     echo("   sample (temperature 0.8):")

@@ -20,8 +20,8 @@ from rnnkit.forecast._windows import WindowNormaliser, series_scale
 from rnnkit.forecast._windows import windows as _windows
 from rnnkit.nn.seeding import derive
 
-if TYPE_CHECKING:  # only for the annotations: tqdm is imported when a bar is shown
-    from tqdm import tqdm
+if TYPE_CHECKING:  # only for the annotations
+    from rnnkit.progress import Progress
 
 MEMBERS, INIT, PHASE1, REFIT = 0, 0, 1, 2
 
@@ -46,7 +46,7 @@ class EnsembleSettings(Protocol):
     seed: int
 
 
-def train_ensemble(fc: EnsembleSettings, x: np.ndarray, y: np.ndarray, phase: int, bar: tqdm | None,
+def train_ensemble(fc: EnsembleSettings, x: np.ndarray, y: np.ndarray, phase: int, bar: Progress | None,
                    members: list[int], **kwargs: np.ndarray | int | None) -> tuple[list, list]:
     """Train forecaster ``fc``'s networks number ``members`` on ``(x, y)``, in worker processes when
     ``n_jobs`` allows: each network is trained alone from its own seed, so the result does not
@@ -121,11 +121,3 @@ def _train_one(backend, shape: tuple, dtype, init_seed: int, x, y, settings: dic
 def summary(s: dict) -> dict:
     return {"steps": s["steps"], "best_step": s["best_step"], "seconds": round(s["seconds"], 3),
             "train_curve": s["train_curve"], "val_curve": s["val_curve"]}
-
-
-def progress_bar(enabled: bool, total: int) -> tqdm | None:
-    if not enabled:
-        return None
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, desc="training", unit="step", leave=False)

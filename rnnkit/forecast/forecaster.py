@@ -22,7 +22,7 @@ from numpy.typing import ArrayLike
 from rnnkit.backends import check_backend, get_backend
 from rnnkit.data import TimeSeries
 from rnnkit.exceptions import NotFittedError
-from rnnkit.forecast._ensemble import PHASE1, REFIT, HeldOut, progress_bar, summary, train_ensemble
+from rnnkit.forecast._ensemble import PHASE1, REFIT, HeldOut, summary, train_ensemble
 from rnnkit.forecast._files import load_forecaster, save_forecaster
 from rnnkit.forecast._inputs import as_series, season_length_for
 from rnnkit.forecast._panel import as_panel, is_panel, long_frame
@@ -32,6 +32,7 @@ from rnnkit.forecast._transform import SeriesTransform, season_periods
 from rnnkit.forecast._windows import WindowNormaliser
 from rnnkit.forecast.base import BaseForecaster, conformal_halfwidth, forecast_frame
 from rnnkit.nn.cell_table import get_cell
+from rnnkit.progress import progress_bar
 
 _STRATEGIES = ("auto", "direct", "recursive")
 # What fit learns; a file holds exactly these (Forecaster.from_fitted).
@@ -295,7 +296,7 @@ class Forecaster(BaseForecaster):
             raise ValueError(f"y: series has {n_min} points; strategy {self.strategy_!r} with window "
                              f"{w} and horizon {h} needs at least {need}")
         steps = self.n_models * self.max_steps * (2 if self.refit else 1)
-        bar = progress_bar(self.progress and self._main_process(), steps)
+        bar = progress_bar(self.progress and self._main_process(), steps, "training")
         pipelines = plan(self.pipelines, self.n_models)
         self.nets_ = [None] * self.n_models
         training = {"strategy": strategy, "window": w, "series": S, "pipelines": []}

@@ -24,6 +24,7 @@ from rnnkit.forecast.backtest import backtest, backtest_metrics
 from rnnkit.forecast.baselines import BASELINES, make_model
 from rnnkit.forecast.forecaster import Forecaster
 from rnnkit.io import staged_files
+from rnnkit.progress import progress_bar
 
 OUTPUT_FILES = ("forecast.csv", "metrics.json", "model.safetensors", "forecast.png",
                 "backtest.png", "training.png", "memory.png", "report.html")
@@ -62,7 +63,7 @@ def run_workbench(series: TimeSeries, horizon: int, *, folds: int = 3, levels: S
     for name in baselines:
         models[name] = make_model(BASELINES[name], horizon, season)
     rows, step_errors = {}, {}
-    bar = _bar(progress, len(models) * folds, "backtest")
+    bar = progress_bar(progress, len(models) * folds, "backtest", unit="fit")
     for name, model in models.items():
         fit_start = time.perf_counter()
         with warnings.catch_warnings():
@@ -139,9 +140,3 @@ def _memory_figure(model: Forecaster, series: TimeSeries, path, batch: int = 256
     return [m.horizon for m in memories]
 
 
-def _bar(enabled: bool, total: int, desc: str):
-    if not enabled:
-        return None
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, desc=desc, unit="fit", leave=False)
