@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from rnnkit.backends import backend_names
-from rnnkit.cli._app import InputError, cli
+from rnnkit.cli._app import InputError, cli, warn
 from rnnkit.cli._header import header
 from rnnkit.cli._options import forecaster_options, horizon_option, level_option, number_format_options
 
@@ -102,6 +102,14 @@ def forecast(source, target, date, covariates, horizon, out_dir, folds, level, f
     check_backend(backend, device)  # a missing torch or a bad device is bad input: refuse before work
     series, name = _load(source, target, date, covariates, fill, freq, number_format, horizon)
     _check_against_data(series, horizon, folds, season_length, levels)
+    from rnnkit.forecast._inputs import describe_freq, season_length_for
+
+    season = season_length_for(series, season_length)
+    if season_length == "auto" and season == 1 and not str(series.freq or "").startswith(("Y", "A")):
+        reason = ("no date column was found, so the rows are integer steps" if series.freq is None
+                  else f"the season of {describe_freq(series.freq)} data is not known")
+        warn(f"{reason} and the season is 1 (no seasonal model); pass --date COLUMN, --freq or "
+             "--season-length N if the data has a season")
     result = run_workbench(series, horizon, folds=folds, levels=levels, out_dir=out_dir,
                            forecaster_kwargs=dict(forecaster_settings, seed=seed, season_length=season_length,
                                                   backend=backend, device=device),
@@ -112,8 +120,8 @@ def forecast(source, target, date, covariates, horizon, out_dir, folds, level, f
                               indent=2))
         return
     cols = ["mase", "smape", "rmse", "mae", f"coverage_{levels[0]}", "fit_seconds"]
-    click.echo(f"{name}: {len(series)} points, horizon {horizon}, {folds}-fold backtest "
-               f"(lower is better)")
+    click.echo(f"{name}: {len(series)} points, {describe_freq(series.freq)}, season {season}, horizon {horizon}, "
+               f"{folds}-fold backtest (lower is better)")
     click.echo(result.metrics[[c for c in cols if c in result.metrics]].to_string(float_format=lambda v: f"{v:.3f}"))
     click.echo("")
     click.echo(result.forecast.to_string(float_format=lambda v: f"{v:.3f}"))

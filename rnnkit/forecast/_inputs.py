@@ -11,6 +11,27 @@ SEASON_BY_FREQ = {"H": 24, "h": 24, "D": 7, "B": 5, "W": 52, "M": 12, "MS": 12, 
                   "Q": 4, "QS": 4, "QE": 4, "A": 1, "Y": 1, "YS": 1, "YE": 1, "AS": 1}
 
 
+FREQ_WORDS = {"h": "hourly", "H": "hourly", "D": "daily", "B": "business-daily", "W": "weekly", "M": "monthly",
+              "MS": "monthly", "ME": "monthly", "Q": "quarterly", "QS": "quarterly", "QE": "quarterly",
+              "A": "yearly", "Y": "yearly", "YS": "yearly", "YE": "yearly", "AS": "yearly",
+              "min": "minutely", "T": "minutely", "s": "secondly", "S": "secondly"}
+
+
+def describe_freq(freq: str | None) -> str:
+    """A pandas frequency in words: "MS" -> "monthly", "30min" -> "every 30 minutes"."""
+    if not freq:
+        return "integer steps (no dates)"
+    head = freq.split("-")[0]
+    count, base = head[:len(head) - len(head.lstrip("0123456789"))], head.lstrip("0123456789")
+    word = FREQ_WORDS.get(base)
+    if word is None:
+        return f"frequency {freq}"
+    if count and count != "1":
+        unit = {"minutely": "minutes", "hourly": "hours", "daily": "days", "secondly": "seconds"}.get(word)
+        return f"every {count} {unit} ({freq})" if unit else f"{word} x{count} ({freq})"
+    return f"{word} ({freq})"
+
+
 def as_series(y: TimeSeries | pd.Series | ArrayLike, covariates: pd.DataFrame | ArrayLike | None = None) -> TimeSeries:
     """Accept a TimeSeries, a pandas Series (its index as time) or a 1-D array (integer steps);
     ``covariates`` as a DataFrame or 2-D array aligned with ``y``."""

@@ -92,6 +92,21 @@ def test_a_long_format_panel_points_to_fit(tmp_path, capsys):
     assert "holds several series" in err and "rnnkit fit panel.csv -H 7 -o model.safetensors" in err
 
 
+def test_no_dates_and_season_one_are_said_loudly(tmp_path, monkeypatch, capsys):
+    import rnnkit.forecast.workbench as workbench
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("the job started")
+
+    monkeypatch.setattr(workbench, "run_workbench", no_work)
+    (tmp_path / "steps.csv").write_text("sales\n" + "".join(f"{i % 7}\n" for i in range(60)))
+    code, _, err = run(["forecast", str(tmp_path / "steps.csv"), "--target", "sales", "-H", "3"], capsys)
+    assert code == 1 and err.startswith("rnnkit: warning: no date column was found") and "--season-length N" in err
+    code, _, err = run(["forecast", str(tmp_path / "steps.csv"), "--target", "sales", "-H", "3",
+                        "--season-length", "7"], capsys)
+    assert "warning" not in err
+
+
 def test_bad_csv_exits_2(tmp_path, capsys):
     (tmp_path / "bad.csv").write_text("date,price\n2020-01-01,1\n2020-01-01,2\n2020-01-03,x\n")
     code, _, err = run(["forecast", str(tmp_path / "bad.csv"), "--target", "price", "-H", "1"], capsys)
