@@ -248,6 +248,11 @@ class Forecaster(BaseForecaster):
                 len(p.transforms) != n or len(p.normalisers) != n or len(p.weights) not in (0, n)
                 for p in state["pipelines_"]):
             raise ValueError(f"state: every pipeline needs a transform and a normaliser for each of the {n} series")
+        shares = [p.weights for p in state["pipelines_"] if p.weights]
+        if shares and (len(shares) != len(state["pipelines_"]) or not np.all(np.isfinite(shares))
+                       or np.any(np.asarray(shares) < 0) or not np.allclose(np.sum(shares, axis=0), 1.0)):
+            raise ValueError("state: the pipelines' shares of each series' forecast must be finite, "
+                             "non-negative and sum to 1")
         members = sorted(i for p in state["pipelines_"] for i in p.members)
         if members != list(range(len(state["nets_"]))):
             raise ValueError(f"state: pipelines hold networks {members}, the ensemble has {len(state['nets_'])}")

@@ -242,6 +242,14 @@ def test_combine_option_weighs_the_pipelines_by_their_held_out_errors(seasonal, 
     pd.testing.assert_frame_equal(Forecaster.load(tmp_path / "m.safetensors").predict(), fc.predict())
     with pytest.raises(ValueError, match="combine: expected one of"):
         Forecaster(horizon=3, combine="median").fit(seasonal)
+    state = {name: getattr(fc, name) for name in fc.__dict__ if name.endswith("_") and name != "series_"}
+    state.pop("calibration_errors_", None)
+    for bad in ([np.nan], [-0.5], [0.7]):  # shares from a damaged file are refused, not predicted with
+        broken = [type(p)(p.transform, p.deseasonalise, p.members, p.transforms, p.normalisers, list(p.weights))
+                  for p in fc.pipelines_]
+        broken[0].weights = bad
+        with pytest.raises(ValueError, match="shares of each series' forecast"):
+            Forecaster.from_fitted(fc.get_params(), dict(state, pipelines_=broken))
 
 
 def test_combine_weights_edge_cases():
