@@ -8,6 +8,7 @@ traceback), 1 a failure during the run. ``-h`` and ``--help`` print help on ever
 from __future__ import annotations
 
 import sys
+import warnings
 
 import click
 
@@ -41,6 +42,16 @@ def main(argv=None) -> int:
     """Entry point: one line on stderr for a user's mistake (2) or a failure (1)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     _hint_old_horizon(argv)
+    with warnings.catch_warnings():
+        warnings.showwarning = _show_warning  # one line each, like the errors
+        return _run(argv)
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    warn(str(message).splitlines()[0] if str(message) else category.__name__)
+
+
+def _run(argv: list) -> int:
     try:
         cli.main(args=argv, prog_name="rnnkit", standalone_mode=False)
     except click.exceptions.Abort:

@@ -7,6 +7,7 @@ its rows, and gaps are filled only when the caller says how.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Hashable
 
 import numpy as np
@@ -56,6 +57,8 @@ def to_float(column: pd.Series, name: Hashable, where: np.ndarray, unit: str, de
     original = column
     if decimal != "." or thousands is not None:
         column = _standard_numbers(column, decimal, thousands)
+    if decimal == "." and thousands is None:
+        _warn_if_grouped(column, name)
     try:
         # Fast path for a clean column: pandas parses it in C. Anything odd (a stray word,
         # a "-" for missing) raises, and the slow path below finds and names it.
@@ -78,6 +81,22 @@ def to_float(column: pd.Series, name: Hashable, where: np.ndarray, unit: str, de
         raise ValueError(f"column {name!r}: non-numeric values at {at_rows(unit, where[bad])} ({shown})"
                          + _format_hint(odd, decimal, thousands))
     return values
+
+
+_THOUSANDS_LIKE = re.compile(r"^[-+]?\d{1,3}\.\d{3}$")
+
+
+def _warn_if_grouped(column: pd.Series, name: Hashable) -> None:
+    """Warn when every cell reads like a number with '.' between thousands (a German "1.157" is
+    1157, not 1.157): the one misreading of another number format that parses without error."""
+    text = column.dropna().astype(str).str.strip()
+    text = text[text != ""]
+    # "0.125" is never a thousands-grouped 125: a column with such a cell is decimals.
+    below_one = text.str.lstrip("+-").str.startswith("0.").any()
+    if len(text) >= 3 and not below_one and text.str.match(_THOUSANDS_LIKE).all():
+        warnings.warn(f"column {name!r}: every value has exactly three decimals (e.g. {text.iloc[0]!r}); "
+                      "if '.' separates thousands there, pass thousands='.', decimal=',' (on the command "
+                      "line --thousands . --decimal ,)", UserWarning, stacklevel=5)
 
 
 def _standard_numbers(column: pd.Series, decimal: str, thousands: str | None) -> pd.Series:

@@ -165,3 +165,12 @@ def test_fit_and_forecast_share_the_forecasters_settings_with_its_defaults(capsy
         assert code == 0 and all(flag in out for flag, *_ in FORECASTER_OPTIONS), command
     code = main(["forecast", "dataset:nile", "-H", "3", "--window", "1"])
     assert code == 2 and "--window: expected 'auto' or an integer >= 2, got '1'" in capsys.readouterr().err
+
+
+def test_library_warnings_are_one_line_like_the_errors(tmp_path, capsys):
+    path = tmp_path / "de.csv"
+    path.write_text("date;y\n" + "".join(f"2020-{m:02d}-01;{m}.{m:03d}\n" for m in range(1, 13)))
+    main(["fit", str(path), "--sep", ";", "-H", "40", "-o", str(tmp_path / "m.safetensors"), "--quiet"])
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("rnnkit: warning: column 'y': every value has exactly three decimals")
+    assert not any("UserWarning" in line or line.startswith(" ") for line in err)

@@ -422,3 +422,17 @@ def test_messages_name_the_file_line_even_with_quotes_and_blank_lines(write, tex
     """Regression: such files were reported by 0-based data-row numbers."""
     with pytest.raises(ValueError, match=rf"non-numeric values at line {line} \('x'\)"):
         load_series(write(text), target="sales")
+
+
+def test_a_possible_thousands_misreading_is_a_warning(write):
+    """Regression: a German 1.157 (= 1157) was read as 1.157 without a word."""
+    german = write("date;y\n2020-01-01;1.157\n2020-02-01;1.203\n2020-03-01;2.001\n")
+    with pytest.warns(UserWarning, match=r"exactly three decimals .*thousands='\.', decimal=','"):
+        assert load_series(german, target="y", sep=";").values.tolist() == [1.157, 1.203, 2.001]
+    assert load_series(german, target="y", sep=";", thousands=".", decimal=",").values.tolist() == [1157, 1203, 2001]
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # decimals below one, or of other lengths: no warning
+        load_series(write("date,y\n2020-01-01,0.125\n2020-02-01,1.250\n2020-03-01,2.375\n"), target="y")
+        load_series(write("date,y\n2020-01-01,1.5\n2020-02-01,1.203\n2020-03-01,2.001\n"), target="y")
