@@ -244,8 +244,12 @@ def refuse_duplicates(dates: pd.DatetimeIndex, table: Table, name: Hashable) -> 
 def normalise_freq(freq: str | pd.DateOffset) -> str:
     """Check a user's ``freq=`` and return pandas' canonical spelling of it."""
     try:
-        return to_offset(freq).freqstr
-    except (ValueError, TypeError) as exc:
+        with warnings.catch_warnings():
+            # pandas 2 still takes the old aliases ('M', 'Q', 'H', ...) with a FutureWarning that
+            # pandas 3 makes an error: refuse them on every version, naming the new spelling.
+            warnings.simplefilter("error", FutureWarning)
+            return to_offset(freq).freqstr
+    except (ValueError, TypeError, FutureWarning) as exc:
         reason = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
         raise ValueError(
             f"freq={freq!r} is not a pandas frequency (e.g. 'D', 'B', 'MS', 'QS', 'YS', 'h'): {reason}"
@@ -289,7 +293,12 @@ def infer_freq(dates: pd.DatetimeIndex) -> str | None:
         return None
     if offset is None:
         return None
-    return offset if isinstance(offset, str) else offset.freqstr
+    freq = offset if isinstance(offset, str) else offset.freqstr
+    if freq.startswith("QS-"):
+        # Quarters starting in Jan/Apr/Jul/Oct are one frequency: pandas 2 names it QS-OCT,
+        # pandas 3 QS-JAN; name every quarterly anchor by its month in the first quarter.
+        freq = "QS-" + ("JAN", "FEB", "MAR")[(dates.min().month - 1) % 3]
+    return freq
 
 
 def with_freq(dates: pd.DatetimeIndex, freq: str | None) -> pd.DatetimeIndex:

@@ -59,21 +59,11 @@ def to_float(column: pd.Series, name: Hashable, where: np.ndarray, unit: str, de
         column = _standard_numbers(column, decimal, thousands)
     if decimal == "." and thousands is None:
         _warn_if_grouped(column, name)
-    try:
-        # Fast path for a clean column: pandas parses it in C. Anything odd (a stray word,
-        # a "-" for missing) raises, and the slow path below finds and names it.
-        parsed = pd.to_numeric(column)
-        if parsed.dtype.kind in "iuf":  # not complex (the imaginary part would be dropped)
-            return _as_float(parsed)
-    except (ValueError, TypeError):
-        pass
     cells = column.astype(object)
     missing = cells.isna().to_numpy()
     text = cells.map(lambda v: v if isinstance(v, str) else str(v)).str.strip()
     missing = missing | text.str.lower().isin(MISSING_TOKENS).to_numpy()
-    # pd.to_numeric accepts "1e5", "-3", "inf"; a huge integer becomes a float or inf.
-    parsed = pd.to_numeric(text.where(~missing), errors="coerce")
-    values = _as_float(parsed)
+    values = _parse_numbers(text.where(~missing))
     bad = np.isnan(values) & ~missing
     if bad.any():
         odd = original.astype(object)[bad].tolist()
@@ -132,20 +122,19 @@ def _format_hint(cells: list, decimal: str, thousands: str | None) -> str:
     return ""
 
 
-def _as_float(parsed: pd.Series) -> np.ndarray:
-    try:
-        return parsed.to_numpy(dtype=np.float64, na_value=np.nan)
-    except (OverflowError, TypeError, ValueError):
-        # Object results (e.g. integers beyond uint64) convert one by one; too large means inf.
-        out = np.empty(len(parsed), dtype=np.float64)
-        for i, v in enumerate(parsed.tolist()):
-            try:
-                out[i] = np.nan if v is None or v is pd.NA else float(v)
-            except OverflowError:
-                out[i] = np.inf if v > 0 else -np.inf
-            except (TypeError, ValueError):
-                out[i] = np.nan
-        return out
+# What a number cell may say: 12, -3.5, .5, 1e5, 2.5E-3, inf; a huge integer or 1e999 is infinite
+# (refused later). Not Python's extras ("1_000", "nan", "0x10").
+_NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[+-]?inf(?:inity)?"
+
+
+def _parse_numbers(text: pd.Series) -> np.ndarray:
+    """float64 of number text, correctly rounded whatever pandas version parses CSVs (pandas 2's
+    own parser can be one unit in the last place off); NaN where a cell is not a number."""
+    ok = text.str.fullmatch(_NUMBER, case=False).eq(True).to_numpy(dtype=bool)  # None: not a number
+    out = np.full(len(text), np.nan)
+    if ok.any():
+        out[ok] = np.asarray(text.to_numpy(dtype=object)[ok], dtype=str).astype(np.float64)
+    return out
 
 
 def refuse_inf(values: np.ndarray, name: Hashable, where: np.ndarray, unit: str) -> None:
