@@ -59,6 +59,14 @@ def to_float(column: pd.Series, name: Hashable, where: np.ndarray, unit: str, de
         column = _standard_numbers(column, decimal, thousands)
     if decimal == "." and thousands is None:
         _warn_if_grouped(column, name)
+    try:
+        # Fast path for a clean column: pandas checks every cell is a number in C, NumPy
+        # converts the text correctly rounded. Anything odd (a stray word, a "-" for missing)
+        # raises, and the slow path below finds and names it.
+        if pd.to_numeric(column).dtype.kind in "iuf":  # not complex (its imaginary part would go)
+            return np.asarray(column.to_numpy(dtype=object), dtype=str).astype(np.float64)
+    except (ValueError, TypeError, OverflowError):
+        pass
     cells = column.astype(object)
     missing = cells.isna().to_numpy()
     text = cells.map(lambda v: v if isinstance(v, str) else str(v)).str.strip()
