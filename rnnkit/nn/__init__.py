@@ -25,7 +25,7 @@ def __getattr__(name: str):
         import importlib
         import warnings
 
-        warnings.warn(f"rnnkit.nn.{name} moved to rnnkit.training.{name}; the old name goes in 0.3",
+        warnings.warn(f"rnnkit.nn.{name} moved to rnnkit.training.{name}; the old name goes in 0.2, the next release",
                       DeprecationWarning, stacklevel=2)
         return getattr(importlib.import_module("rnnkit.training"), name)
     raise AttributeError(f"module 'rnnkit.nn' has no attribute {name!r}")
