@@ -96,6 +96,8 @@ def load_forecaster(cls: type[_F], path: str | os.PathLike[str], backend: str | 
             normalisers = [WindowNormaliser.from_dict(d) for d in meta["normalisers"]]
             identity = [_identity(axis["points"], n.window) for axis, n in zip(data["series"], normalisers)]
             pipelines = [Pipeline("none", "none", list(range(params["n_models"])), identity, normalisers)]
+        for pipe in pipelines:  # files from before shares: the pipelines' mean, as then
+            pipe.weights = pipe.weights or [1.0 / len(pipelines)] * len(panel)
         n_inputs = 1 + len(data["covariates"])
         outputs = params["horizon"] if strategy == "direct" else 1
         nets = []

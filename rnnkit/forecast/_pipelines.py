@@ -33,8 +33,8 @@ class Pipeline:
         Indices into the forecaster's ``nets_``.
     transforms, normalisers : lists, one per series (empty until fitted)
     weights : list of float, one per series
-        The pipeline's share of each series' forecast (see :func:`combine_weights`); empty
-        means an equal share (files from before weights).
+        The pipeline's share of each series' forecast (see :func:`combine_weights`; empty until
+        fitted; a file from before shares loads with equal ones).
     """
 
     transform: str
@@ -115,3 +115,9 @@ def combine_weights(errors: np.ndarray, combine: str) -> np.ndarray:
         shares = shares / np.where(shares.sum(axis=0) > 0, shares.sum(axis=0), 1.0)
     failed = ~np.isfinite(errors).any(axis=0)  # every pipeline failed: equal shares
     return np.where(failed[None, :], equal, shares)
+
+
+def blend(shares: np.ndarray, per_pipeline: list) -> list[np.ndarray]:
+    """Each series' forecast from the pipelines' forecasts of it: ``per_pipeline[p][i]`` (any
+    shape) weighted by ``shares[p, i]``."""
+    return [np.tensordot(share, parts, axes=1) for share, parts in zip(np.asarray(shares).T, zip(*per_pipeline))]

@@ -26,7 +26,7 @@ from rnnkit.forecast._ensemble import PHASE1, REFIT, HeldOut, summary, train_ens
 from rnnkit.forecast._files import load_forecaster, save_forecaster
 from rnnkit.forecast._inputs import as_series, season_length_for
 from rnnkit.forecast._panel import as_panel, is_panel, long_frame
-from rnnkit.forecast._pipelines import Pipeline, check_combine, check_pipelines, combine_weights, plan
+from rnnkit.forecast._pipelines import Pipeline, blend, check_combine, check_pipelines, combine_weights, plan
 from rnnkit.forecast._training import predict
 from rnnkit.forecast._transform import SeriesTransform, season_periods
 from rnnkit.forecast._windows import WindowNormaliser
@@ -245,12 +245,12 @@ class Forecaster(BaseForecaster):
             raise ValueError(f"state: expected the fitted attributes {sorted(_FITTED)}, got {sorted(state)}")
         n = len(state["panel_"])
         if len(state["calibration_scales_"]) != n or any(
-                len(p.transforms) != n or len(p.normalisers) != n or len(p.weights) not in (0, n)
+                len(p.transforms) != n or len(p.normalisers) != n or len(p.weights) != n
                 for p in state["pipelines_"]):
-            raise ValueError(f"state: every pipeline needs a transform and a normaliser for each of the {n} series")
-        shares = [p.weights for p in state["pipelines_"] if p.weights]
-        if shares and (len(shares) != len(state["pipelines_"]) or not np.all(np.isfinite(shares))
-                       or np.any(np.asarray(shares) < 0) or not np.allclose(np.sum(shares, axis=0), 1.0)):
+            raise ValueError(f"state: every pipeline needs a transform, a normaliser and a share for each of "
+                             f"the {n} series")
+        shares = np.array([p.weights for p in state["pipelines_"]])
+        if not np.all(np.isfinite(shares)) or np.any(shares < 0) or not np.allclose(shares.sum(axis=0), 1.0):
             raise ValueError("state: the pipelines' shares of each series' forecast must be finite, "
                              "non-negative and sum to 1")
         members = sorted(i for p in state["pipelines_"] for i in p.members)
@@ -330,7 +330,7 @@ class Forecaster(BaseForecaster):
         weights = combine_weights(np.array(held_errors), self.combine)
         for pipe, share in zip(pipelines, weights):
             pipe.weights = share.tolist()
-        combined = [np.tensordot(share, parts, axes=1) for share, parts in zip(weights.T, zip(*forecasts))]
+        combined = blend(weights, forecasts)
         scales = np.array([p.error_scale for p in held])
         errors = np.concatenate([np.abs(p.actual - f) / p.error_scale for p, f in zip(held, combined)])
         training["held_out"] = int(sum(len(p.actual) for p in held))
@@ -410,9 +410,7 @@ class Forecaster(BaseForecaster):
     def _forecasts(self, many: list, h: int) -> list[np.ndarray]:
         """The next ``h`` values of each fitted series, in its units: the pipelines' forecasts
         combined with their fitted shares (``combine``)."""
-        shares = np.array([p.weights or [1.0 / len(self.pipelines_)] * len(many) for p in self.pipelines_])
-        return [np.tensordot(share, parts, axes=1)
-                for share, parts in zip(shares.T, zip(*self._pipeline_forecasts(many, h)))]
+        return blend([p.weights for p in self.pipelines_], self._pipeline_forecasts(many, h))
 
     def _forecast(self, series: TimeSeries, h: int) -> np.ndarray:
         return self._forecasts([series], h)[0]
