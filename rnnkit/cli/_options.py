@@ -133,9 +133,13 @@ def forecaster_options(f):
 
 
 def _one_mark(ctx, param, value):
-    if value is not None and (len(value) != 1 or value.isalnum() or value in "\"\n\r"):
-        raise InputError(f"--{param.name}: expected one character that is not a letter, digit or quote, "
-                         f"got {value!r}")
+    from rnnkit.data._read import check_mark
+
+    if value is not None:
+        try:
+            check_mark(f"--{param.name}", value)
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
     return value
 
 

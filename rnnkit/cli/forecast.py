@@ -101,10 +101,9 @@ def forecast(source, target, date, covariates, horizon, out_dir, folds, level, f
 
     check_backend(backend, device)  # a missing torch or a bad device is bad input: refuse before work
     series, name = _load(source, target, date, covariates, fill, freq, number_format, horizon)
-    _check_against_data(series, horizon, folds, season_length, levels)
-    from rnnkit.forecast._inputs import describe_freq, season_length_for
+    season = _check_against_data(series, horizon, folds, season_length, levels)
+    from rnnkit.forecast._inputs import describe_freq
 
-    season = season_length_for(series, season_length)
     if season_length == "auto" and season == 1 and not str(series.freq or "").startswith(("Y", "A")):
         reason = ("no date column was found, so the rows are integer steps" if series.freq is None
                   else f"the season of {describe_freq(series.freq)} data is not known")
@@ -130,9 +129,9 @@ def forecast(source, target, date, covariates, horizon, out_dir, folds, level, f
                    "backtest.png training.png memory.png report.html", err=True)
 
 
-def _check_against_data(series, horizon: int, folds: int, season_length, levels) -> None:
-    """Refuse, before any training, what this series cannot support, naming the largest value
-    that it can. Every backtest fold forecasts ``horizon`` points; with intervals, the models
+def _check_against_data(series, horizon: int, folds: int, season_length, levels) -> int:
+    """The season of ``series``; refuse, before any training, what it cannot support, naming the
+    largest value that it can. Every backtest fold forecasts ``horizon`` points; with intervals, the models
     fitted on the first (shortest) fold calibrate them on earlier origins, which need ``horizon``
     points after them and at least ``max(3, horizon, 2 * season)`` before."""
     from rnnkit.forecast._inputs import season_length_for
@@ -156,3 +155,4 @@ def _check_against_data(series, horizon: int, folds: int, season_length, levels)
         raise InputError(f"--season-length: {given} is too long to calibrate intervals on the first backtest "
                          f"fold's {n - folds * horizon} points; at most {max(room(horizon) // 2, 1)} here "
                          f"(or fewer --folds, a shorter -H)")
+    return m

@@ -56,14 +56,19 @@ class Table:
                      self.decimal, self.thousands)
 
 
+def check_mark(name: str, value: str) -> None:
+    """Refuse a separator or decimal mark that is not one character other than a letter, a digit,
+    a quote or a line end."""
+    if not isinstance(value, str) or len(value) != 1 or value.isalnum() or value in "\"\n\r":
+        raise ValueError(f"{name}: expected one character that is not a letter, digit or quote, got {value!r}")
+
+
 def check_number_format(sep: str | None, decimal: str, thousands: str | None) -> None:
     """Refuse a CSV separator, decimal mark or thousands separator that cannot work (a
     separator may equal the decimal mark when the file quotes its numbers: "1,5")."""
     for name, value, optional in (("sep", sep, True), ("decimal", decimal, False), ("thousands", thousands, True)):
-        if value is None and optional:
-            continue
-        if not isinstance(value, str) or len(value) != 1 or value.isalnum() or value in "\"\n\r":
-            raise ValueError(f"{name}: expected one character that is not a letter, digit or quote, got {value!r}")
+        if value is not None or not optional:
+            check_mark(name, value)
     if thousands is not None and thousands == decimal:
         raise ValueError(f"thousands: must differ from decimal, both are {decimal!r}")
 
