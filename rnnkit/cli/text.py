@@ -167,21 +167,15 @@ def eval_cmd(model, file, backend, device, skip_unknown, as_json):
     lm = CharLM.load(model)
     text = read_text(file)
     skipped = 0
-    if skip_unknown:
-        missing = lm.vocab.unknown(text)
+    unseen = lm.vocab.unknown_message(text)
+    if unseen and not skip_unknown:
+        raise InputError(f"FILE: {unseen} (--skip-unknown leaves them out)")
+    if unseen:
         kept = lm.vocab.known(text)
         skipped = len(text) - len(kept)
-        if skipped:
-            shown = ", ".join(repr(c) for c in missing[:5])
-            shown += f" and {len(missing) - 5} more" if len(missing) > 5 else ""
-            warn(f"left out {skipped} occurrence(s) of {len(missing)} character(s) the model has never seen: {shown}")
+        warn(f"left out {skipped} occurrence(s) of {unseen}")
         text = kept
-    try:
-        report = evaluate(lm, text, backend=backend, device=device).to_dict()
-    except ValueError as exc:
-        if "not in the model's vocabulary" in str(exc):
-            raise InputError(f"FILE: {exc} (--skip-unknown leaves them out)") from None
-        raise
+    report = evaluate(lm, text, backend=backend, device=device).to_dict()
     if skip_unknown:
         report["skipped"] = skipped
     if as_json:

@@ -74,6 +74,17 @@ class Vocab:
         missing = set(self.unknown(text))
         return "".join(c for c in text if c not in missing) if missing else text
 
+    def unknown_message(self, text: str, what: str | None = None) -> str | None:
+        """One line naming up to five characters of ``text`` missing from the vocabulary
+        (``"<what>: "`` before it when given), or None when there are none."""
+        missing = self.unknown(text)
+        if not missing:
+            return None
+        shown = ", ".join(repr(c) for c in missing[:_SHOWN])
+        more = f" and {len(missing) - _SHOWN} more" if len(missing) > _SHOWN else ""
+        prefix = f"{what}: " if what else ""
+        return f"{prefix}{len(missing)} character(s) not in the model's vocabulary of {len(self)}: {shown}{more}"
+
     def encode(self, text: str, what: str = "text") -> np.ndarray:
         """Ids of the characters of ``text`` (int64 array).
 
@@ -86,11 +97,7 @@ class Vocab:
         ids = np.searchsorted(self._codes, codes)
         np.minimum(ids, len(self._codes) - 1, out=ids)
         if not np.array_equal(self._codes[ids], codes):
-            missing = self.unknown(text)
-            shown = ", ".join(repr(c) for c in missing[:_SHOWN])
-            more = f" and {len(missing) - _SHOWN} more" if len(missing) > _SHOWN else ""
-            raise ValueError(f"{what}: {len(missing)} character(s) not in the model's vocabulary "
-                             f"of {len(self)}: {shown}{more}")
+            raise ValueError(self.unknown_message(text, what))
         return ids
 
     def decode(self, ids: ArrayLike) -> str:
