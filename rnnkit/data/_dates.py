@@ -217,9 +217,10 @@ def _decimal_years(values: np.ndarray) -> pd.DatetimeIndex | None:
     steps = np.diff(np.unique(values))
     for per_year in (4, 12):
         # R prints the k / f fractions rounded (1/12 as 0.083): allow a tenth of a step.
-        k = (values - np.floor(values + 0.1 / per_year)) * per_year
+        years = np.floor(values + 0.1 / per_year)
+        k = (values - years) * per_year
         if np.all(np.abs(k - np.round(k)) < 0.1) and np.isclose(steps.min(), 1 / per_year, rtol=0.1):
-            years = np.floor(values + 0.1 / per_year).astype(np.int64)
+            years = years.astype(np.int64)
             months = (np.round(k).astype(np.int64) % per_year) * (12 // per_year) + 1
             return pd.DatetimeIndex(pd.to_datetime({"year": years, "month": months, "day": 1}))
     return None

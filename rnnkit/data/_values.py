@@ -87,6 +87,9 @@ _THOUSANDS_LIKE = re.compile(r"^[-+]?\d{1,3}\.\d{3}$")
 def _warn_if_grouped(column: pd.Series, name: Hashable) -> None:
     """Warn when every cell reads like a number with '.' between thousands (a German "1.157" is
     1157, not 1.157): the one misreading of another number format that parses without error."""
+    first = next((c for c in (str(v).strip() for v in column.dropna()) if c), None)
+    if first is None or not _THOUSANDS_LIKE.match(first):
+        return  # the common case, decided by the first cell before the whole column is looked at
     text = column.dropna().astype(str).str.strip()
     text = text[text != ""]
     # "0.125" is never a thousands-grouped 125: a column with such a cell is decimals.
