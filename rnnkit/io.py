@@ -26,6 +26,63 @@ FORMAT_VERSION = 1
 _META_KEY = "rnnkit"
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)  # reading the mask means setting it: put it straight back
+    os.umask(mask)
+    return mask
+
+
+def _honour_umask(path: Path, folder: bool = False) -> None:
+    """mkstemp/mkdtemp make private (0600/0700) files; a finished output gets the modes any
+    other file the user creates gets (0666/0777 less the umask)."""
+    os.chmod(path, (0o777 if folder else 0o666) & ~_umask())
+
+
+def check_output(path: str | os.PathLike[str], folder: bool = False) -> None:
+    """Refuse, before any work, an output path that cannot be written: the wrong kind (a folder
+    where a file goes or the reverse), a parent that is a file, or no permission to write in
+    the nearest existing folder. ``ValueError`` naming the path and the reason."""
+    path = Path(path)
+    want = "a folder" if folder else "a file"
+    if path.exists() and path.is_dir() != folder:
+        raise ValueError(f"{str(path)!r} is {'a folder' if path.is_dir() else 'a file'}, expected {want}")
+    parent = path.absolute().parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        raise ValueError(f"{str(path)!r}: {str(parent)!r} is a file, not a folder")
+    try:  # the only sure test of permissions, ACLs and read-only mounts: try
+        with tempfile.TemporaryFile(dir=parent):
+            pass
+    except OSError as exc:
+        raise ValueError(f"{str(path)!r}: cannot write in {str(parent)!r} ({exc.strerror or exc})") from None
+    if folder and path.exists() and not os.access(path, os.W_OK):
+        raise ValueError(f"{str(path)!r}: the folder is not writable")
+
+
+@contextmanager
+def output_lock(path: str | os.PathLike[str]) -> Iterator[None]:
+    """Hold ``.<name>.lock`` beside ``path`` while a run writes there: a second run writing to
+    the same place gets ``ValueError`` at once instead of silently overwriting the first one's
+    outputs. The lock is the operating system's (released even if the process is killed)."""
+    from filelock import FileLock, Timeout
+
+    path = Path(path).absolute()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = path.parent / f".{path.name}.lock"
+    lock = FileLock(lock_path, timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise ValueError(f"{str(path)!r}: another rnnkit run is writing there (lock {str(lock_path)!r}); "
+                         "wait for it to finish or choose another output") from None
+    try:
+        yield
+    finally:
+        lock_path.unlink(missing_ok=True)  # while still held, so no other run holds this file
+        lock.release()
+
+
 @contextmanager
 def atomic_path(path: str | os.PathLike[str], suffix: str = "") -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it onto ``path`` only if the block succeeds,
@@ -36,6 +93,7 @@ def atomic_path(path: str | os.PathLike[str], suffix: str = "") -> Iterator[Path
     os.close(fd)
     try:
         yield Path(tmp)
+        _honour_umask(Path(tmp))
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
@@ -54,6 +112,8 @@ def staged_files(out_dir: str | os.PathLike[str], names: Iterable[str]) -> Itera
         yield stage
         out_dir.mkdir(parents=True, exist_ok=True)
         for name in names:
+            if (stage / name).is_dir():
+                _honour_umask(stage / name, folder=True)
             os.replace(stage / name, out_dir / name)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
@@ -117,8 +177,10 @@ def load_model(path: str | os.PathLike[str], kind: str | None = None) -> tuple[d
         raise ValueError(f"model {str(path)!r}: a safetensors file, but not written by rnnkit")
     try:
         meta = json.loads(raw[_META_KEY])
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"model {str(path)!r}: unreadable rnnkit metadata ({exc})") from None
+    except (json.JSONDecodeError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
+        raise invalid(path, f"unreadable metadata ({type(exc).__name__})") from None
+    if not isinstance(meta, dict):
+        raise invalid(path, f"metadata is a JSON {type(meta).__name__}, expected an object")
     version = meta.get("format_version")
     if version != FORMAT_VERSION:
         raise ValueError(f"model {str(path)!r}: format version {version!r}, "
@@ -126,6 +188,40 @@ def load_model(path: str | os.PathLike[str], kind: str | None = None) -> tuple[d
     if kind is not None and meta.get("kind") != kind:
         raise ValueError(f"model {str(path)!r}: expected a {kind} model, got {meta.get('kind')!r}")
     return tensors, meta
+
+
+class InvalidModelFile(ValueError):
+    """A file that reads but whose contents do not make a model (a ``ValueError``)."""
+
+
+def invalid(path: str | os.PathLike[str], what: str) -> InvalidModelFile:
+    """The error for a file that reads but whose contents do not make a model."""
+    return InvalidModelFile(f"model {str(path)!r}: not a valid rnnkit model file: {what}")
+
+
+def check_tensors(path: str | os.PathLike[str], tensors: dict[str, np.ndarray],
+                  expected: dict[str, tuple[int, ...]], integer: Iterable[str] = ()) -> None:
+    """Refuse ``tensors`` unless they are exactly the names and shapes in ``expected`` (what the
+    metadata implies), floating point and finite, except the names in ``integer``, which must
+    be 64-bit integers. Loaders call this before building anything from the metadata."""
+    missing, extra = sorted(set(expected) - set(tensors)), sorted(set(tensors) - set(expected))
+    if missing or extra:
+        raise invalid(path, f"tensors missing {_few(missing)}, unexpected {_few(extra)}")
+    integer = set(integer)
+    for name, shape in expected.items():
+        value = tensors[name]
+        if tuple(value.shape) != tuple(shape):
+            raise invalid(path, f"tensor {name!r} has shape {tuple(value.shape)}, the metadata implies {tuple(shape)}")
+        want = "int64" if name in integer else "float32 or float64"
+        if (value.dtype != np.int64) if name in integer else (value.dtype not in (np.float32, np.float64)):
+            raise invalid(path, f"tensor {name!r} is {value.dtype}, expected {want}")
+        if name not in integer and not np.all(np.isfinite(value)):
+            raise invalid(path, f"tensor {name!r} holds NaN or infinite values")
+
+
+def _few(names: list[str]) -> str:
+    more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+    return ", ".join(map(repr, names[:3])) + more if names else "none"
 
 
 def prefixed_state(prefix: str, module: Module) -> dict:

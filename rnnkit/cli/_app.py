@@ -1,12 +1,14 @@
 """The ``rnnkit`` command group and its error handling; commands live beside this file.
 
 Exit codes: 0 success, 2 bad input or usage (one line ``rnnkit: error: ...`` on stderr, no
-traceback), 1 a failure during the run. ``-h`` and ``--help`` print help on every command
-(the group's ``help_option_names`` are inherited by every subcommand, so no option may take
-``-h``: the horizon is ``-H``). Options shared by several commands are in ``_options.py``.
+traceback), 1 a failure during the run or Ctrl-C, 143 SIGTERM (handled like Ctrl-C).
+``-h`` and ``--help`` print help on every command (the group's ``help_option_names`` are
+inherited by every subcommand, so no option may take ``-h``: the horizon is ``-H``). Options
+shared by several commands are in ``_options.py``.
 """
 from __future__ import annotations
 
+import signal
 import sys
 import warnings
 
@@ -38,13 +40,28 @@ def warn(message: str) -> None:
     click.echo(f"rnnkit: warning: {message}", err=True)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (what ``timeout``, systemd and Kubernetes send), raised where the program is so
+    that everything a Ctrl-C unwinds (temporary files, staging folders, worker pools, locks) is
+    unwound the same way."""
+
+
+def _terminate(signum, frame):
+    raise Terminated()
+
+
 def main(argv=None) -> int:
-    """Entry point: one line on stderr for a user's mistake (2) or a failure (1)."""
+    """Entry point: one line on stderr for a user's mistake (2), a failure (1), Ctrl-C (1) or
+    SIGTERM (143, as a shell reports a process ended by it)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     _hint_old_horizon(argv)
-    with warnings.catch_warnings():
-        warnings.showwarning = _show_warning  # one line each, like the errors
-        return _run(argv)
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning  # one line each, like the errors
+            return _run(argv)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
@@ -54,7 +71,10 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
 def _run(argv: list) -> int:
     try:
         cli.main(args=argv, prog_name="rnnkit", standalone_mode=False)
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, KeyboardInterrupt) as exc:
+        if isinstance(exc, Terminated) or isinstance(exc.__cause__, Terminated):
+            click.echo("rnnkit: error: terminated", err=True)
+            return 128 + signal.SIGTERM
         click.echo("rnnkit: error: interrupted", err=True)
         return 1
     except getattr(click.exceptions, "NoArgsIsHelpError", ()) as exc:  # bare `rnnkit`

@@ -8,6 +8,8 @@
   ``fit`` and ``forecast`` alike; the command receives them as one dict ``forecaster_settings``.
 - ``number_format_options``: ``--sep``, ``--decimal``, ``--thousands`` (how a CSV is written),
   received as one dict ``number_format`` of ``load_series``/``load_panel`` keywords.
+- ``output_option``: ``-o``/``--output``, checked writable (and of the right kind) at parse
+  time, before any work, and locked while the command runs.
 - ``deprecated_option``: an old spelling that still works for one release, prints
   ``rnnkit: warning: --old is deprecated; use --new`` to stderr and hands its (converted)
   value to the new option's parameter.
@@ -15,6 +17,7 @@
 from __future__ import annotations
 
 import functools
+import os
 
 import click
 from click.core import ParameterSource
@@ -157,3 +160,28 @@ def number_format_options(f):
                            help="Decimal mark in numbers, e.g. ',' for 1,5.")(command)
     return click.option("--sep", default=None, callback=_one_mark,
                         help="Column separator of a CSV [default: ',' (tab for .tsv)], e.g. ';'.")(command)
+
+
+def _claim_output(folder: bool):
+    def callback(ctx, param, value):
+        if value is None:
+            return value
+        from rnnkit import io
+
+        try:
+            io.check_output(value, folder=folder)
+            # Under torchrun every process parses the command; only rank 0 writes (and locks).
+            if os.environ.get("RANK", "0") == "0":
+                ctx.with_resource(io.output_lock(value))
+        except ValueError as exc:
+            raise InputError(f"{param.opts[-1]}: {exc}") from None
+        return value
+    return callback
+
+
+def output_option(dest: str = "output", folder: bool = False, **kwargs):
+    """``-o``/``--output``: a file (or with ``folder``, a folder) checked writable while the
+    command line is parsed, before any work, and locked for the command's run so a second run
+    writing to the same place stops at once (exit 2, naming the option and the path)."""
+    return click.option("-o", "--output", dest, type=click.Path(file_okay=not folder, dir_okay=folder),
+                        callback=_claim_output(folder), **kwargs)

@@ -10,7 +10,7 @@ import click
 import numpy as np
 
 from rnnkit.cli._app import InputError, cli
-from rnnkit.cli._options import deprecated_option
+from rnnkit.cli._options import deprecated_option, output_option
 from rnnkit.io import staged_files
 from rnnkit.nn.cell_table import CELL_NAMES, NONLINEARITIES
 
@@ -105,7 +105,7 @@ def _write(out_dir: Path, diagnosis, label: str) -> None:
 
 @cli.command()
 @click.argument("model_path", metavar="[MODEL]", required=False, type=click.Path(dir_okay=False))
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), default=None,
+@output_option("out_dir", folder=True, default=None,
               help="Folder for diagnosis.csv, diagnosis.json and the PNG figures.")
 @click.option("--cell", type=click.Choice(CELL_NAMES), default=None,
               help="Diagnose a fresh random model of this cell instead of a file.")

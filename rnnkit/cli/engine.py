@@ -7,6 +7,7 @@ import sys
 import click
 
 from rnnkit.cli._app import cli
+from rnnkit.cli._options import output_option
 
 
 @cli.command()
@@ -49,8 +50,7 @@ def gradcheck(quick, as_json, tolerance):
 
 @cli.command()
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for every random choice.")
-@click.option("-o", "--output", "out_dir", default="demo-output", show_default=True,
-              type=click.Path(file_okay=False), help="Folder for the reports.")
+@output_option("out_dir", folder=True, default="demo-output", show_default=True, help="Folder for the reports.")
 @click.option("--text-seconds", type=click.FloatRange(min=1), default=25, show_default=True,
               help="Training time of the character model.")
 def demo(seed, out_dir, text_seconds):

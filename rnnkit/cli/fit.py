@@ -16,7 +16,7 @@ import click
 from rnnkit.backends import backend_names
 from rnnkit.cli._app import InputError, cli
 from rnnkit.cli._header import header
-from rnnkit.cli._options import forecaster_options, horizon_option, level_option, number_format_options
+from rnnkit.cli._options import forecaster_options, horizon_option, level_option, number_format_options, output_option
 
 
 def _load(data: str, id_column, date, target, covariates, fill, freq, number_format):
@@ -46,7 +46,7 @@ def _load(data: str, id_column, date, target, covariates, fill, freq, number_for
 @cli.command("fit")
 @click.argument("data", metavar="DATA")
 @horizon_option(required=True, help="Steps ahead to forecast.")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+@output_option(required=True,
               help="Model file to write (safetensors).")
 @click.option("--id-column", default=None,
               help="Series id column of a long-format file [default: unique_id if present].")
@@ -124,7 +124,7 @@ def fit_cmd(data, horizon, output, id_column, date, target, covariates, fill, fr
 @click.argument("model_file", metavar="MODEL", type=click.Path(dir_okay=False))
 @horizon_option(default=None, help="Steps ahead [default: the fitted horizon].")
 @level_option(help="Interval levels in percent [default: none, the point forecast only].")
-@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
+@output_option(default=None,
               help="Write the forecast as CSV here instead of printing it.")
 @click.option("--backend", type=click.Choice(backend_names()), default="numpy", show_default=True,
               help="Who computes (the forecasts are the same on either).")

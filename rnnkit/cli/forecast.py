@@ -9,7 +9,7 @@ import click
 from rnnkit.backends import backend_names
 from rnnkit.cli._app import InputError, cli, warn
 from rnnkit.cli._header import header
-from rnnkit.cli._options import forecaster_options, horizon_option, level_option, number_format_options
+from rnnkit.cli._options import forecaster_options, horizon_option, level_option, number_format_options, output_option
 
 
 @cli.command()
@@ -61,7 +61,7 @@ def _load(source: str, target, date, covariates, fill, freq, number_format=None,
 @click.option("--date", help="Date column (found automatically if omitted).")
 @click.option("--covariates", help="Comma-separated extra input columns, e.g. temp_max,wind.")
 @horizon_option(required=True, help="Steps ahead to forecast.")
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), default=None,
+@output_option("out_dir", folder=True, default=None,
               help="Folder for forecast.csv, metrics.json, model.safetensors, PNG plots, report.html.")
 @click.option("--folds", type=click.IntRange(min=1), default=3, show_default=True, help="Backtest origins.")
 @level_option(default="80,95")

@@ -10,7 +10,7 @@ import click
 
 from rnnkit.backends import backend_names
 from rnnkit.cli._app import InputError, cli, warn
-from rnnkit.cli._options import deprecated_option
+from rnnkit.cli._options import deprecated_option, output_option
 from rnnkit.nn.cell_table import CELL_NAMES
 
 
@@ -36,7 +36,7 @@ def _report_lines(prefix: str, report: dict) -> list[str]:
 
 @text.command("train")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False),
+@output_option(required=True,
               help="Model file to write (safetensors).")
 @click.option("--cell", type=click.Choice(CELL_NAMES), default="gru", show_default=True)
 @click.option("--hidden-size", type=click.IntRange(min=1), default=256, show_default=True)
@@ -93,10 +93,8 @@ def train_cmd(file, output, cell, hidden_size, num_layers, embedding_dim, dropou
     config = TrainConfig(seq_len=seq_len, batch_size=batch_size, max_steps=max_steps,
                          seconds=seconds, lr=lr, clip_norm=clip_norm,
                          val_fraction=val_fraction, eval_every=eval_every, seed=seed)
-    try:
-        result = train(source, model_config, config, progress=not quiet, backend=backend, device=device)
-    except KeyboardInterrupt:
-        raise click.Abort() from None  # exit 1, "interrupted"; no model file is written
+    # Ctrl-C or SIGTERM during training: main() reports it (exit 1 or 143); no model file is written.
+    result = train(source, model_config, config, progress=not quiet, backend=backend, device=device)
     result.model.save(output, train_config=config.to_dict())
     summary = {"model": output, "vocab_size": len(result.model.vocab), **result.model.summary}
     if as_json:

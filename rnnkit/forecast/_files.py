@@ -21,6 +21,7 @@ from rnnkit.forecast._pipelines import Pipeline
 from rnnkit.forecast._training import build_network
 from rnnkit.forecast._transform import SeriesTransform
 from rnnkit.forecast._windows import WindowNormaliser
+from rnnkit.nn.cell_table import get_cell
 
 _F = TypeVar("_F", bound="FittedForecaster")
 
@@ -81,6 +82,8 @@ def load_forecaster(cls: type[_F], path: str | os.PathLike[str], backend: str | 
         if isinstance(params["pipelines"], list):  # JSON has no tuples
             params["pipelines"] = tuple(params["pipelines"])
         data = meta["data"]
+        strategy = meta["strategy"]
+        _check_contents(path, tensors, params, data, strategy)
         panel = {}
         for i, axis in enumerate(data["series"]):
             panel[axis["id"]] = TimeSeries(
@@ -89,7 +92,6 @@ def load_forecaster(cls: type[_F], path: str | os.PathLike[str], backend: str | 
                 covariate_names=tuple(data["covariates"]), freq=data["freq"])
         if not data["panel"]:
             panel = {None: panel[next(iter(panel))]}
-        strategy = meta["strategy"]
         if "pipelines" in meta:
             pipelines = [Pipeline.from_dict(d) for d in meta["pipelines"]]
         else:  # files from before pipelines: one, reading the series as it is
@@ -98,25 +100,80 @@ def load_forecaster(cls: type[_F], path: str | os.PathLike[str], backend: str | 
             pipelines = [Pipeline("none", "none", list(range(params["n_models"])), identity, normalisers)]
         for pipe in pipelines:  # files from before shares: the pipelines' mean, as then
             pipe.weights = pipe.weights or [1.0 / len(pipelines)] * len(panel)
-        n_inputs = 1 + len(data["covariates"])
-        outputs = params["horizon"] if strategy == "direct" else 1
         nets = []
         for i in range(params["n_models"]):
-            net = build_network(params["cell"], n_inputs, params["hidden_size"], params["num_layers"],
-                                outputs, 0, dtype=np.dtype(params["dtype"]))
+            net = build_network(params["cell"], _inputs(data), params["hidden_size"], params["num_layers"],
+                                _outputs(params, strategy), 0, dtype=np.dtype(params["dtype"]))
             net[0].load_state_dict(io.unprefixed_state(f"m{i}.rnn", tensors))
             net[2].load_state_dict(io.unprefixed_state(f"m{i}.head", tensors))
             nets.append(net)
+        if not isinstance(meta["training"], dict):
+            raise TypeError(f"training summary is a {type(meta['training']).__name__}")
         state = {"panel_": panel, "season_length_": int(meta["season_length"]), "strategy_": strategy,
                  "nets_": nets, "pipelines_": pipelines,
                  "scaled_errors_": tensors["calibration.scaled_errors"],
                  "calibration_scales_": tensors["calibration.scales"], "training_": meta["training"]}
-    except (KeyError, TypeError, IndexError) as exc:
-        raise ValueError(f"model {str(path)!r}: incomplete forecaster file ({exc})") from None
-    try:
         return cls.from_fitted(params, state)
-    except ValueError as exc:  # parts that do not fit together: name the file, as above
-        raise ValueError(f"model {str(path)!r}: not a valid forecaster file ({exc})") from None
+    except io.InvalidModelFile:
+        raise
+    except ValueError as exc:  # parts that do not fit together
+        raise io.invalid(path, str(exc)) from None
+    except (KeyError, TypeError, IndexError, AttributeError, OverflowError) as exc:  # parts missing
+        raise io.invalid(path, f"incomplete forecaster metadata ({type(exc).__name__}: {exc})") from None
+
+
+def _inputs(data: dict) -> int:
+    return 1 + len(data["covariates"])
+
+
+def _outputs(params: dict, strategy: str) -> int:
+    return params["horizon"] if strategy == "direct" else 1
+
+
+def _check_contents(path, tensors: dict, params: dict, data: dict, strategy: str) -> None:
+    """Every tensor the metadata implies, with its shape, and nothing else; the time axes
+    increasing and the horizon within the history; all before a network is built, so a small
+    file claiming a huge model or horizon is refused without allocating for it."""
+    series = data["series"]
+    if not isinstance(series, list) or not series or not all(isinstance(a, dict) for a in series):
+        raise io.invalid(path, "data.series: expected a non-empty list of series")
+    for name in ("n_models", "hidden_size", "num_layers", "horizon"):
+        if isinstance(params[name], bool) or not isinstance(params[name], int) or params[name] < 1:
+            raise io.invalid(path, f"config.{name}: expected a positive integer, got {params[name]!r}")
+    if strategy not in ("direct", "recursive"):
+        raise io.invalid(path, f"strategy: expected 'direct' or 'recursive', got {strategy!r}")
+    points = [a["points"] for a in series]
+    if any(isinstance(p, bool) or not isinstance(p, int) or p < 1 for p in points):
+        raise io.invalid(path, "data.series: every series needs a positive number of points")
+    h = params["horizon"]
+    if h > max(points):
+        raise io.invalid(path, f"horizon {h} is longer than the {max(points)} points the model was fitted on")
+    n_cov = len(data["covariates"])
+    errors = tensors.get("calibration.scaled_errors")
+    expected: dict[str, tuple[int, ...]] = {
+        "calibration.scaled_errors": (len(errors) if errors is not None and errors.ndim == 2 else 1, h),
+        "calibration.scales": (len(series),)}
+    stamps = []
+    for i, (axis, n) in enumerate(zip(series, points)):
+        expected[f"history.{i}.values"] = (n,)
+        if axis.get("kind") == "datetime":
+            expected[f"history.{i}.index"] = (n,)
+            stamps.append(f"history.{i}.index")
+        elif axis.get("kind") != "range":
+            raise io.invalid(path, f"data.series[{i}].kind: expected 'range' or 'datetime', got {axis.get('kind')!r}")
+        if n_cov:
+            expected[f"history.{i}.covariates"] = (n, n_cov)
+    layer = get_cell(params["cell"]).module.parameter_shapes(_inputs(data), params["hidden_size"], params["num_layers"])
+    k, hidden = _outputs(params, strategy), params["hidden_size"]
+    for m in range(params["n_models"]):
+        expected |= {f"m{m}.rnn.{name}": shape for name, shape in layer.items()}
+        expected |= {f"m{m}.head.weight": (k, hidden), f"m{m}.head.bias": (k,)}
+    io.check_tensors(path, tensors, expected, integer=stamps)
+    for name in stamps:
+        if np.any(np.diff(tensors[name]) <= 0):
+            raise io.invalid(path, f"tensor {name!r}: time stamps must increase")
+    if np.any(tensors["calibration.scales"] <= 0):
+        raise io.invalid(path, "tensor 'calibration.scales': every scale must be positive")
 
 
 def _plain(value):

@@ -63,6 +63,24 @@ def as_series(y: TimeSeries | pd.Series | ArrayLike, covariates: pd.DataFrame | 
     return load_series(frame, target=name, covariates=cov_names)
 
 
+#: The largest magnitude a forecaster accepts. Statistics of the raw values (variances, squared
+#: errors, seasonal fits) overflow long before float64's 1.8e308; no measured quantity needs
+#: more than this in its own unit, and a series scaled down by a power of ten forecasts the same.
+MAX_MAGNITUDE = 1e30
+
+
+def check_magnitude(series: TimeSeries, what: str = "y") -> None:
+    """Refuse values (or covariates) beyond :data:`MAX_MAGNITUDE`, saying how to rescale."""
+    for name, values in ((what, series.values), (f"{what} covariates", series.covariates)):
+        if values is None or not values.size:
+            continue
+        peak = float(np.max(np.abs(values)))
+        if peak > MAX_MAGNITUDE:
+            power = 10.0 ** int(np.floor(np.log10(peak)))
+            raise ValueError(f"{name}: values reach {peak:.3g}, beyond the {MAX_MAGNITUDE:.0e} rnnkit can fit "
+                             f"without overflow; divide them by {power:.0e} (and multiply the forecasts back)")
+
+
 def season_length_for(series: TimeSeries, season_length: int | str) -> int:
     """``"auto"``: from the frequency (12 monthly, 4 quarterly, 7 daily, 5 business days, 52
     weekly, 24 hourly, 1 yearly or unknown); otherwise the positive integer given."""

@@ -165,4 +165,6 @@ class SeriesTransform:
         obj.tails_ = [np.asarray(t, dtype=float) for t in d["tails"]]
         if len(obj.tails_) != len(obj.periods_) or any(len(t) < p for t, p in zip(obj.tails_, obj.periods_)):
             raise ValueError("transform: seasonal tails do not match their periods")
+        if not all(np.all(np.isfinite(t)) for t in obj.tails_):
+            raise ValueError("transform: seasonal tails hold NaN or infinite values")
         return obj

@@ -78,5 +78,8 @@ class WindowNormaliser:
 
         obj = cls(int(d["window"]), int(d["horizon"]))
         obj.scale_ = float(d["scale"])
+        if not np.isfinite(obj.scale_) or obj.scale_ <= 0 or obj.window < 2 or obj.horizon < 1:
+            raise ValueError(f"normaliser: expected a window >= 2, a horizon >= 1 and a positive finite scale, "
+                             f"got {obj.window}, {obj.horizon}, {obj.scale_}")
         obj.cov_scaler_ = None if d["covariates"] is None else scaler_from_dict(d["covariates"])
         return obj

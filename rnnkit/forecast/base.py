@@ -23,7 +23,7 @@ from numpy.typing import ArrayLike
 from rnnkit._params import Params
 from rnnkit.data import TimeSeries
 from rnnkit.exceptions import NotFittedError
-from rnnkit.forecast._inputs import as_series, season_length_for
+from rnnkit.forecast._inputs import as_series, check_magnitude, season_length_for
 
 _F = TypeVar("_F", bound="BaseForecaster")
 
@@ -45,6 +45,7 @@ class BaseForecaster(Params):
         """Fit to a series (TimeSeries, pandas Series or 1-D array); returns ``self``."""
         self._check_horizon()
         series = as_series(y, covariates)
+        check_magnitude(series)
         self.__dict__.pop("calibration_errors_", None)
         self._fit_series(series)
         return self
@@ -145,6 +146,9 @@ def forecast_frame(series: TimeSeries, point: ArrayLike, levels: list,
         width = halfwidth(lv)
         frame[f"lo_{_fmt(lv)}"] = np.maximum(point - width, floor)
         frame[f"hi_{_fmt(lv)}"] = np.maximum(point + width, floor)
+    if not np.all(np.isfinite(frame.to_numpy())):  # never handed on (or written) as if it were a result
+        bad = frame.columns[~np.isfinite(frame.to_numpy()).all(axis=0)].tolist()
+        raise FloatingPointError(f"the forecast of {series.target!r} holds NaN or infinite values in {bad}")
     return frame
 
 

@@ -24,7 +24,7 @@ from rnnkit.data import TimeSeries
 from rnnkit.exceptions import NotFittedError
 from rnnkit.forecast._ensemble import PHASE1, REFIT, HeldOut, summary, train_ensemble
 from rnnkit.forecast._files import load_forecaster, save_forecaster
-from rnnkit.forecast._inputs import as_series, season_length_for
+from rnnkit.forecast._inputs import as_series, check_magnitude, season_length_for
 from rnnkit.forecast._panel import as_panel, is_panel, long_frame
 from rnnkit.forecast._pipelines import Pipeline, blend, check_combine, check_pipelines, combine_weights, plan
 from rnnkit.forecast._training import predict
@@ -230,6 +230,7 @@ class Forecaster(BaseForecaster):
         self._validate(next(iter(panel.values())))  # the settings first: they name no series
         for key, series in panel.items():
             try:
+                check_magnitude(series)
                 self._check_length(series)
             except ValueError as exc:
                 if single:
@@ -349,6 +350,9 @@ class Forecaster(BaseForecaster):
                 info["refit"] = [summary(s) for s in summaries]
         if bar:
             bar.close()
+        if not np.all(np.isfinite(errors)):  # never saved as if it were a model
+            raise FloatingPointError("training diverged: the held-out forecasts hold NaN or infinite values; "
+                                     "try a smaller lr or clip_norm")
         return {"strategy_": strategy, "nets_": self.nets_, "pipelines_": pipelines,
                 "scaled_errors_": errors, "calibration_scales_": scales, "training_": training}
 

@@ -27,6 +27,11 @@ from rnnkit.nn.module import Module, Parameter
 States = np.ndarray | tuple[np.ndarray, np.ndarray]
 
 
+def _layer_suffixes(layer: int, bidirectional: bool) -> list[str]:
+    """torch's name endings for layer ``layer``'s parameters, one per direction."""
+    return [f"_l{layer}", f"_l{layer}_reverse"][: 2 if bidirectional else 1]
+
+
 class RNNBase(Module):
     """Shared machinery; use :class:`RNN`, :class:`LSTM` or :class:`GRU`."""
 
@@ -49,25 +54,34 @@ class RNNBase(Module):
         rng = np.random.default_rng(seed)
         # torch: every weight and bias ~ U(-1/sqrt(H), 1/sqrt(H))
         bound = 1.0 / math.sqrt(self.hidden_size)
-        H, G = self.hidden_size, self.gates
-        for layer in range(self.num_layers):
-            n_in = self.input_size if layer == 0 else H * self.num_directions
-            for suffix in self._suffixes(layer):
-                shapes = {"weight_ih": (G * H, n_in), "weight_hh": (G * H, H)}
-                if self.bias:
-                    shapes.update(bias_ih=(G * H,), bias_hh=(G * H,))
-                for name, shape in shapes.items():
-                    value = rng.uniform(-bound, bound, size=shape).astype(self.dtype)
-                    setattr(self, name + suffix, Parameter(value))
+        shapes = self.parameter_shapes(self.input_size, self.hidden_size, self.num_layers, self.bias,
+                                       self.bidirectional)
+        for name, shape in shapes.items():
+            setattr(self, name, Parameter(rng.uniform(-bound, bound, size=shape).astype(self.dtype)))
         self._dropout_rng = np.random.default_rng(rng.integers(2**63))
         self._cache = None
+
+    @classmethod
+    def parameter_shapes(cls, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
+                         bidirectional: bool = False) -> dict[str, tuple[int, ...]]:
+        """Every parameter's name and shape, in torch's order, computed without allocating:
+        what a file loader compares a file's tensors with before it builds the layer."""
+        H, G = hidden_size, cls.gates
+        shapes: dict[str, tuple[int, ...]] = {}
+        for layer in range(num_layers):
+            n_in = input_size if layer == 0 else H * (2 if bidirectional else 1)
+            for suffix in _layer_suffixes(layer, bidirectional):
+                shapes |= {"weight_ih" + suffix: (G * H, n_in), "weight_hh" + suffix: (G * H, H)}
+                if bias:
+                    shapes |= {"bias_ih" + suffix: (G * H,), "bias_hh" + suffix: (G * H,)}
+        return shapes
 
     @property
     def num_directions(self) -> int:
         return 2 if self.bidirectional else 1
 
     def _suffixes(self, layer: int) -> list[str]:
-        return [f"_l{layer}", f"_l{layer}_reverse"][: self.num_directions]
+        return _layer_suffixes(layer, self.bidirectional)
 
     def _weights(self, layer: int, suffix: str):
         def get(name):

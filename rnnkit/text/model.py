@@ -119,7 +119,6 @@ class CharLM(nn.Module):
             n_in = config.embedding_dim
         else:
             self.embedding = None
-            self._eye = np.eye(V, dtype=dtype)
             n_in = V
         self.rnn = make_recurrent(config.cell, n_in, config.hidden_size, num_layers=config.num_layers,
                                   dropout=config.dropout, dtype=dtype, seed=seeds[1])
@@ -171,7 +170,8 @@ class CharLM(nn.Module):
         else:
             if ids.dtype.kind not in "iu" or (ids.size and (ids.min() < 0 or ids.max() >= self.vocab_size)):
                 raise ValueError(f"ids: expected integers in [0, {self.vocab_size - 1}]")
-            x = self._eye[ids]
+            x = np.zeros(ids.shape + (self.vocab_size,), dtype=self.dtype)  # one-hot, no V x V table
+            np.put_along_axis(x, ids[..., None], 1.0, axis=-1)
         out, state = self.rnn(x, state)
         return self.head(self.drop(out)), state
 
@@ -186,6 +186,15 @@ class CharLM(nn.Module):
             self.embedding.backward(dx)
 
     # --- files ------------------------------------------------------------------------------------
+    @staticmethod
+    def parameter_shapes(vocab_size: int, config: ModelConfig) -> dict[str, tuple[int, ...]]:
+        """Every parameter's name and shape for a vocabulary and config, without allocating."""
+        V, H = vocab_size, config.hidden_size
+        shapes = {"embedding.weight": (V, config.embedding_dim)} if config.embedding_dim else {}
+        n_in = config.embedding_dim or V
+        layer = get_cell(config.cell).module.parameter_shapes(n_in, H, config.num_layers)
+        return shapes | {f"rnn.{k}": v for k, v in layer.items()} | {"head.weight": (V, H), "head.bias": (V,)}
+
     def save(self, path: str | PathLike, train_config: dict | None = None) -> None:
         """Write the model (weights, vocabulary, config, ``summary``, and ``train_config`` if
         given) to one safetensors file at ``path``, atomically; read it with :meth:`load`."""
@@ -212,15 +221,11 @@ class CharLM(nn.Module):
             config = ModelConfig.from_dict(meta.get("model"))
         except (ValueError, TypeError) as exc:
             raise ValueError(f"{where}: {exc}") from None
+        # Names and shapes first, from the metadata alone: a small file claiming a huge model
+        # is refused before anything is allocated for it.
+        io.check_tensors(path, tensors, cls.parameter_shapes(len(vocab), config))
         model = cls(vocab, config)
-        try:
-            model.load_state_dict(tensors)  # strict: every name and shape must match
-        except ValueError as exc:
-            raise ValueError(f"{where}: {exc} (vocabulary of {len(vocab)} characters, "
-                             f"{config.cell} {config.num_layers}x{config.hidden_size})") from None
-        for name, p in model.named_parameters():
-            if not np.all(np.isfinite(p.data)):
-                raise ValueError(f"{where}: tensor {name!r} holds NaN or infinite values")
+        model.load_state_dict(tensors)
         summary = meta.get("summary", {})
         model.summary = summary if isinstance(summary, dict) else {}
         return model

@@ -292,5 +292,5 @@ def test_a_file_whose_pipelines_do_not_match_its_networks_is_refused(seasonal, t
     meta["pipelines"][1]["members"] = [0]  # network 1 belongs to no pipeline, network 0 to two
     bad = tmp_path / "bad.safetensors"
     save_file(load_file(str(path)), str(bad), metadata={key: json.dumps(meta)})
-    with pytest.raises(ValueError, match=r"bad.safetensors': not a valid forecaster file \(state: pipelines hold"):
+    with pytest.raises(ValueError, match=r"bad.safetensors': not a valid rnnkit model file: state: pipelines hold"):
         Forecaster.load(bad)
