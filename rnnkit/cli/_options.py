@@ -10,6 +10,7 @@
   received as one dict ``number_format`` of ``load_series``/``load_panel`` keywords.
 - ``output_option``: ``-o``/``--output``, checked writable (and of the right kind) at parse
   time, before any work, and locked while the command runs.
+- ``seed_option``: ``--seed``, a non-negative integer, refused at parse time otherwise.
 - ``deprecated_option``: an old spelling that still works for one release, prints
   ``rnnkit: warning: --old is deprecated; use --new`` to stderr and hands its (converted)
   value to the new option's parameter.
@@ -64,6 +65,11 @@ def level_option(default=None, help="Interval levels in percent."):
 def horizon_option(**kwargs):
     """``-H``/``--horizon``: steps ahead (``-h`` is help)."""
     return click.option("-H", "--horizon", "horizon", type=click.IntRange(min=1), **kwargs)
+
+
+def seed_option(help: str = "Seed for every random choice."):
+    """``--seed``: a non-negative integer (what ``numpy.random.SeedSequence`` takes)."""
+    return click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help=help)
 
 
 def deprecated_option(old: str, new: str, dest: str, convert=None, **kwargs):

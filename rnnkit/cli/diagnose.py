@@ -10,7 +10,7 @@ import click
 import numpy as np
 
 from rnnkit.cli._app import InputError, cli
-from rnnkit.cli._options import deprecated_option, output_option
+from rnnkit.cli._options import deprecated_option, output_option, seed_option
 from rnnkit.io import staged_files
 from rnnkit.nn.cell_table import CELL_NAMES, NONLINEARITIES
 
@@ -128,7 +128,7 @@ def _write(out_dir: Path, diagnosis, label: str) -> None:
               help="Skip the Jacobians' spectral norms (one SVD per row and lag; the slow part).")
 @click.option("--fraction", type=click.FloatRange(min=0, max=1, min_open=True), default=0.01,
               show_default=True, help="Memory horizon: last lag with at least this fraction of the peak.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed for every random choice.")
+@seed_option()
 @click.option("--json", "as_json", is_flag=True, help="Print the whole diagnosis as JSON.")
 def diagnose(model_path, out_dir, cell, nonlinearity, hidden_size, num_layers, input_size, length, batch,
              prime, net, rows, no_spectral, fraction, seed, as_json):

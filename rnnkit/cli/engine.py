@@ -7,13 +7,13 @@ import sys
 import click
 
 from rnnkit.cli._app import cli
-from rnnkit.cli._options import output_option
+from rnnkit.cli._options import output_option, seed_option
 
 
 @cli.command()
 @click.option("--quick", is_flag=True, help="Check the corners of the option grid only.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-@click.option("--tolerance", type=float, default=1e-6, show_default=True,
+@click.option("--tolerance", type=click.FloatRange(min=0, min_open=True), default=1e-6, show_default=True,
               help="Largest relative error that passes.")
 def gradcheck(quick, as_json, tolerance):
     """Check every hand-derived gradient against central finite differences (float64).
@@ -49,7 +49,7 @@ def gradcheck(quick, as_json, tolerance):
 
 
 @cli.command()
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed for every random choice.")
+@seed_option()
 @output_option("out_dir", folder=True, default="demo-output", show_default=True, help="Folder for the reports.")
 @click.option("--text-seconds", type=click.FloatRange(min=1), default=25, show_default=True,
               help="Training time of the character model.")

@@ -16,7 +16,14 @@ import click
 from rnnkit.backends import backend_names
 from rnnkit.cli._app import InputError, cli
 from rnnkit.cli._header import header
-from rnnkit.cli._options import forecaster_options, horizon_option, level_option, number_format_options, output_option
+from rnnkit.cli._options import (
+    forecaster_options,
+    horizon_option,
+    level_option,
+    number_format_options,
+    output_option,
+    seed_option,
+)
 
 
 def _load(data: str, id_column, date, target, covariates, fill, freq, number_format):
@@ -60,7 +67,7 @@ def _load(data: str, id_column, date, target, covariates, fill, freq, number_for
 @click.option("--backend", type=click.Choice(backend_names()), default="numpy", show_default=True,
               help="Who trains: the NumPy engine or PyTorch (pip install 'rnnkit[torch]').")
 @click.option("--device", default=None, help="torch only: cpu, cuda, cuda:1 [default: cuda if available].")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed for every random choice.")
+@seed_option()
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the training summary as JSON.")
 def fit_cmd(data, horizon, output, id_column, date, target, covariates, fill, freq, number_format, forecaster_settings,
@@ -146,6 +153,9 @@ def predict_cmd(model_file, horizon, level, output, backend, device, as_json):
 
     levels = level or None
     model = Forecaster.load(model_file, backend=backend, device=device)
+    if horizon is not None and horizon > model.max_horizon:
+        raise InputError(f"-H/--horizon: expected at most {model.max_horizon} for this model (the length of "
+                         f"its history), got {horizon}")
     frame = model.predict(horizon, level=levels)
     panel = "unique_id" in frame.columns  # a global model: long format (see the docstring)
     if output:

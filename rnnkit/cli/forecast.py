@@ -9,7 +9,14 @@ import click
 from rnnkit.backends import backend_names
 from rnnkit.cli._app import InputError, cli, warn
 from rnnkit.cli._header import header
-from rnnkit.cli._options import forecaster_options, horizon_option, level_option, number_format_options, output_option
+from rnnkit.cli._options import (
+    forecaster_options,
+    horizon_option,
+    level_option,
+    number_format_options,
+    output_option,
+    seed_option,
+)
 
 
 @cli.command()
@@ -73,7 +80,7 @@ def _load(source: str, target, date, covariates, fill, freq, number_format=None,
 @click.option("--backend", type=click.Choice(backend_names()), default="numpy", show_default=True,
               help="Where the networks train: the NumPy engine or PyTorch.")
 @click.option("--device", default=None, help="torch backend: cpu, cuda, cuda:1, ... (default: cuda if available).")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed for every random choice.")
+@seed_option()
 @click.option("--json", "as_json", is_flag=True, help="Print metrics and forecast as JSON.")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 def forecast(source, target, date, covariates, horizon, out_dir, folds, level, forecaster_settings, season_length,

@@ -10,7 +10,7 @@ import click
 
 from rnnkit.backends import backend_names
 from rnnkit.cli._app import InputError, cli, warn
-from rnnkit.cli._options import deprecated_option, output_option
+from rnnkit.cli._options import deprecated_option, output_option, seed_option
 from rnnkit.nn.cell_table import CELL_NAMES
 
 
@@ -65,7 +65,7 @@ def _report_lines(prefix: str, report: dict) -> list[str]:
 @click.option("--eval-every", type=click.IntRange(min=1), default=200, show_default=True,
               help="Steps between validation evaluations.")
 @deprecated_option("--eval-interval", "--eval-every", "eval_every", type=click.IntRange(min=1))
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed for the initial weights.")
+@seed_option("Seed for the initial weights.")
 @click.option("--backend", type=click.Choice(backend_names()), default="numpy", show_default=True,
               help="Who computes: the NumPy engine or PyTorch (pip install 'rnnkit[torch]').")
 @click.option("--device", default=None, help="torch only: cpu, cuda, cuda:1 [default: cuda if available].")
@@ -121,7 +121,7 @@ def train_cmd(file, output, cell, hidden_size, num_layers, embedding_dim, dropou
               help="0 is greedy; below 1 is more conservative, above 1 more random.")
 @click.option("--top-k", type=click.IntRange(min=1), default=None,
               help="Draw only among the K most likely characters.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same text.")
+@seed_option("Same seed, same text.")
 def sample_cmd(model, prime, length, temperature, top_k, seed):
     """Generate text from MODEL; prints the prime and its continuation.
 
@@ -129,13 +129,17 @@ def sample_cmd(model, prime, length, temperature, top_k, seed):
     Example:
       rnnkit text sample model.safetensors --prime "ROMEO:" --length 300 --temperature 0.8
     """
-    from rnnkit.text import CharLM, sample
+    from rnnkit.text import CharLM
+    from rnnkit.text.sample import generate
 
     lm = CharLM.load(model)
     if prime and lm.vocab.unknown(prime):
         missing = ", ".join(repr(c) for c in lm.vocab.unknown(prime)[:5])
         raise InputError(f"--prime: character(s) not in the model's vocabulary: {missing}")
-    click.echo(sample(lm, prime=prime, length=length, temperature=temperature, top_k=top_k, seed=seed))
+    # Streamed: any --length prints as it is generated, in bounded memory.
+    for piece in generate(lm, prime=prime, length=length, temperature=temperature, top_k=top_k, seed=seed):
+        click.echo(piece, nl=False)
+    click.echo()
 
 
 @text.command("eval")

@@ -82,11 +82,25 @@ class BaseForecaster(Params):
         point = self._forecast(self.series_, h)
         return forecast_frame(self.series_, point, levels, lambda lv: self._interval_halfwidth(lv, h))
 
+    @property
+    def max_horizon(self) -> int:
+        """The longest horizon :meth:`predict` accepts: the fitted horizon, or as many steps as
+        the history is long if that is more (beyond, a forecast says nothing the data could
+        support, and its cost grows without bound)."""
+        self._check_fitted()
+        return max(self.horizon, min(len(s) for s in self._histories()))
+
+    def _histories(self) -> list[TimeSeries]:
+        return [self.series_]
+
     def _check_predict_args(self, horizon, level) -> tuple[int, list[float]]:
         self._check_fitted()
         h = self.horizon if horizon is None else horizon
         if isinstance(h, bool) or not isinstance(h, (int, np.integer)) or h < 1:
             raise ValueError(f"horizon: expected a positive integer, got {h!r}")
+        if h > self.max_horizon:
+            raise ValueError(f"horizon: expected at most {self.max_horizon} (max_horizon: the length of the "
+                             f"history), got {h}")
         return int(h), _levels(level)
 
     def backtest(self, y: TimeSeries | pd.Series | ArrayLike, covariates: pd.DataFrame | ArrayLike | None = None,

@@ -433,12 +433,16 @@ class Forecaster(BaseForecaster):
         cov = None if data.covariates is None else np.asarray(data.covariates[n - take:])
         return norm.inputs(values, cov)[-batch:].astype(self._dtype, copy=False)
 
+    def _histories(self) -> list[TimeSeries]:
+        return list(self.panel_.values())
+
     def predict(self, horizon: int | None = None, level: float | Sequence[float] | None = None) -> pd.DataFrame:
         """Forecast the next ``horizon`` steps (default: the fitted horizon).
 
         Parameters
         ----------
         horizon : int, optional
+            At most :attr:`max_horizon` (the length of the shortest history).
         level : list of numbers in (0, 100), optional
             Interval levels; adds columns ``lo_<L>`` and ``hi_<L>``.
 

@@ -16,7 +16,7 @@ from rnnkit.text.demo import DemoResult, pydoc_demo, pydoc_text
 from rnnkit.text.evaluate import LossReport, evaluate, evaluate_ids
 from rnnkit.text.files import load, save  # deprecated: CharLM.save / CharLM.load
 from rnnkit.text.model import CharLM, ModelConfig
-from rnnkit.text.sample import sample
+from rnnkit.text.sample import generate, sample
 from rnnkit.text.train import History, TrainConfig, TrainResult, train
 from rnnkit.text.vocab import Vocab
 
@@ -32,6 +32,7 @@ __all__ = [
     "Vocab",
     "evaluate",
     "evaluate_ids",
+    "generate",
     "load",
     "pydoc_demo",
     "pydoc_text",

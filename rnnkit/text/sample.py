@@ -8,6 +8,7 @@ the same for every seed.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -61,8 +62,18 @@ def sample(model: CharLM | Runner, prime: str = "", length: int = 200, temperatu
 
     Returns
     -------
-    str : the prime followed by the generated characters.
+    str : the prime followed by the generated characters. :func:`generate` gives the same text
+    piece by piece, in bounded memory, for long outputs.
     """
+    return "".join(generate(model, prime, length, temperature, top_k, seed))
+
+
+def generate(model: CharLM | Runner, prime: str = "", length: int = 200, temperature: float = 1.0,
+             top_k: int | None = None, seed: int | np.random.SeedSequence | None = None,
+             chunk: int = 256) -> Iterator[str]:
+    """:func:`sample` as a stream: yields the prime, then the generated text ``chunk``
+    characters at a time (the same characters for the same seed), so any length can be
+    written out as it comes."""
     vocab = model.vocab
     _check(length, temperature, top_k, len(vocab))
     rng = np.random.default_rng(seed)
@@ -73,12 +84,13 @@ def sample(model: CharLM | Runner, prime: str = "", length: int = 200, temperatu
     ids = vocab.encode(prime, what="prime")
     was_training = model.training
     model.eval()
-    out = []
     try:
+        yield prime
         logits, state = model(ids[:, None])
         last = logits[-1, 0]
         token = np.empty((1, 1), dtype=np.int64)
-        for _ in range(length):
+        out = []
+        for step in range(length):
             if temperature == 0:
                 nxt = int(np.argmax(last))
             else:
@@ -89,9 +101,11 @@ def sample(model: CharLM | Runner, prime: str = "", length: int = 200, temperatu
                 cdf = np.cumsum(p)
                 nxt = int(np.searchsorted(cdf, rng.random() * cdf[-1], side="right"))
             out.append(nxt)
+            if len(out) == chunk or step == length - 1:
+                yield vocab.decode(np.array(out, dtype=np.int64))
+                out = []
             token[0, 0] = nxt
             logits, state = model(token, state)
             last = logits[-1, 0]
     finally:
         model.train(was_training)
-    return prime + vocab.decode(np.array(out, dtype=np.int64))

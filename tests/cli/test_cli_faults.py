@@ -159,3 +159,28 @@ def test_a_diverged_fit_is_refused_instead_of_saved(monkeypatch):
     monkeypatch.setattr(forecaster, "blend", lambda *a: [f * np.inf for f in real(*a)])
     with pytest.raises(FloatingPointError, match="training diverged"):
         Forecaster(horizon=3, n_models=1, max_steps=10, eval_every=5, hidden_size=4, refit=False).fit(y)
+
+
+@pytest.mark.parametrize("argv, option", [
+    (["gradcheck", "--tolerance", "-1"], "--tolerance"),
+    (["forecast", "dataset:nile", "-H", "3", "--seed", "-1"], "--seed"),
+    (["text", "sample", "m.safetensors", "--seed", "-5"], "--seed"),
+    (["diagnose", "--seed", "-1"], "--seed"),
+])
+def test_absurd_options_are_refused_while_parsing_naming_the_option(argv, option, capsys):
+    started = time.perf_counter()
+    assert main(argv) == 2
+    assert time.perf_counter() - started < 2  # before any work
+    assert option in capsys.readouterr().err
+
+
+def test_predict_refuses_a_horizon_longer_than_the_history(tmp_path, capsys):
+    model = tmp_path / "m.safetensors"
+    assert main(["fit", str(_series_csv(tmp_path / "s.csv")), "-H", "3", "-o", str(model), "--max-steps", "20",
+                 "--n-models", "1", "--hidden-size", "4"]) == 0
+    capsys.readouterr()
+    assert main(["predict", str(model), "-H", "100000000"]) == 2
+    assert "-H/--horizon: expected at most 60" in capsys.readouterr().err
+    assert main(["predict", str(model), "-H", "60"]) == 0
+    with pytest.raises(ValueError, match="horizon: expected at most 60"):
+        Forecaster.load(model).predict(61)

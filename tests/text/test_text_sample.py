@@ -63,3 +63,12 @@ def test_sampling_leaves_training_mode_alone():
 def test_refusals(model, kwargs, match):
     with pytest.raises(ValueError, match=match):
         sample(model, **{"prime": "ab", **kwargs})
+
+
+def test_generate_streams_the_same_text_as_sample_in_bounded_pieces():
+    from rnnkit.text import CharLM, ModelConfig, Vocab, generate, sample
+
+    lm = CharLM(Vocab("\n abc"), ModelConfig(hidden_size=6, num_layers=1, embedding_dim=3))
+    pieces = list(generate(lm, "ab", length=600, temperature=0.9, seed=4, chunk=256))
+    assert "".join(pieces) == sample(lm, "ab", length=600, temperature=0.9, seed=4)
+    assert [len(p) for p in pieces] == [2, 256, 256, 88]
