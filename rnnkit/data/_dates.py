@@ -188,7 +188,29 @@ def _to_datetime(text: pd.Series) -> pd.Series:
                 parsed = mixed
     if isinstance(parsed.dtype, pd.DatetimeTZDtype) or ptypes.is_datetime64_any_dtype(parsed):
         return parsed
-    raise ValueError("values are not all dates in one time zone")
+    return _several_offsets(text)
+
+
+_OFFSET = r"(?:Z|[+-]\d{2}:?\d{2})$"
+
+
+def _several_offsets(text: pd.Series) -> pd.Series:
+    """Dates carrying several UTC offsets: one time zone across daylight saving time (+01:00 in
+    winter, +02:00 in summer). As local wall-clock times without their offsets when those are
+    regular (daily or monthly data stamped at local midnight), else in UTC (hourly data: the
+    local clock skips or repeats an hour, UTC does not)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            utc = pd.to_datetime(text, errors="coerce", utc=True, format="mixed")
+        except (ValueError, TypeError):
+            raise ValueError("values are not all dates") from None
+        if utc.isna().any():
+            raise ValueError("values are not all dates")
+        local = pd.to_datetime(text.str.strip().str.replace(_OFFSET, "", regex=True), errors="coerce",
+                               format="mixed")
+    regular = local.notna().all() and len(local) >= 3 and pd.infer_freq(pd.DatetimeIndex(local)) is not None
+    return local if regular else utc
 
 
 def _numeric_dates(values: np.ndarray) -> pd.DatetimeIndex | None:

@@ -12,7 +12,7 @@ import os
 import time
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,8 @@ class WorkbenchResult:
     forecast: pd.DataFrame
     model: Forecaster
     seconds: float
+    #: Baselines that could not be fitted to this series, with the reason (not in ``metrics``).
+    unavailable: dict[str, str] = field(default_factory=dict)
 
 
 def run_workbench(series: TimeSeries, horizon: int, *, folds: int = 3, levels: Sequence[float] = (80, 95),
@@ -62,13 +64,22 @@ def run_workbench(series: TimeSeries, horizon: int, *, folds: int = 3, levels: S
     season = kwargs.get("season_length", "auto")
     for name in baselines:
         models[name] = make_model(BASELINES[name], horizon, season)
-    rows, step_errors = {}, {}
+    rows, step_errors, unavailable = {}, {}, {}
     bar = progress_bar(progress, len(models) * folds, "backtest", unit="fit")
     for name, model in models.items():
         fit_start = time.perf_counter()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            results = backtest(model, series, folds=folds, level=list(levels))
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                results = backtest(model, series, folds=folds, level=list(levels))
+        except (ValueError, FloatingPointError, np.linalg.LinAlgError) as exc:
+            if name == "rnnkit":
+                raise
+            # One reference that cannot fit this series (ETS on all zeros) does not sink the run:
+            # it is left out of the table, named in metrics.json and the report, and warned about.
+            unavailable[name] = " ".join(str(exc).split()) or type(exc).__name__
+            warnings.warn(f"baseline {name} unavailable for this series: {unavailable[name]}", stacklevel=2)
+            continue
         seconds = (time.perf_counter() - fit_start) / folds
         rows[name] = {**backtest_metrics(results, series, season), "fit_seconds": seconds}
         step_errors[name] = np.abs(results["actual"] - results["forecast"]).groupby(results["step"]).mean().to_numpy()
@@ -84,7 +95,7 @@ def run_workbench(series: TimeSeries, horizon: int, *, folds: int = 3, levels: S
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         forecast = final.predict(level=list(levels))
-    result = WorkbenchResult(metrics, forecast, final, time.perf_counter() - start)
+    result = WorkbenchResult(metrics, forecast, final, time.perf_counter() - start, unavailable)
     if out_dir is not None:
         _write_outputs(Path(out_dir), result, series, step_errors, folds, title or series.target)
     return result
@@ -100,6 +111,7 @@ def _write_outputs(out_dir: Path, result: WorkbenchResult, series: TimeSeries, s
                    "horizon": result.model.horizon, "backtest_folds": folds,
                    "season_length": result.model.season_length_,
                    "metrics": json.loads(result.metrics.to_json(orient="index")),
+                   "unavailable": result.unavailable,
                    "model": {"strategy": result.model.strategy_, "window": result.model.training_["window"],
                              "config": result.model.get_params()},
                    "seconds": round(result.seconds, 2)}
@@ -114,7 +126,8 @@ def _write_outputs(out_dir: Path, result: WorkbenchResult, series: TimeSeries, s
         best = result.metrics.index[0]
         html_report(stage / "report.html", f"rnnkit forecast: {title}", [
             ("Summary", f"{len(series)} points, frequency {series.freq or 'integer steps'}, horizon "
-                        f"{result.model.horizon}, {folds}-fold rolling-origin backtest. Best by MASE: {best}."),
+                        f"{result.model.horizon}, {folds}-fold rolling-origin backtest. Best by MASE: {best}."
+                        + "".join(f" {name} could not be fitted ({why})." for name, why in result.unavailable.items())),
             ("Backtest metrics (lower is better; coverage in %)", result.metrics),
             ("Forecast", stage / "forecast.png"),
             ("Forecast table", result.forecast),

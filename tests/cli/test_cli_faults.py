@@ -1,6 +1,7 @@
 """Faults injected into real runs: SIGTERM mid-run, outputs that cannot be written, two runs
 into one folder, the umask, results that would be NaN. Each case checks what the user is left
 with: the exit code, one line on stderr, and no half-written or stray file."""
+import json
 import os
 import signal
 import subprocess
@@ -184,3 +185,16 @@ def test_predict_refuses_a_horizon_longer_than_the_history(tmp_path, capsys):
     assert main(["predict", str(model), "-H", "60"]) == 0
     with pytest.raises(ValueError, match="horizon: expected at most 60"):
         Forecaster.load(model).predict(61)
+
+
+def test_a_baseline_that_cannot_fit_the_series_is_reported_unavailable_not_fatal(tmp_path, capsys):
+    path = tmp_path / "zero.csv"
+    pd.DataFrame({"date": pd.date_range("2015-01-01", periods=48, freq="MS"), "y": np.zeros(48)}).to_csv(
+        path, index=False)
+    out = tmp_path / "out"
+    assert main(["forecast", str(path), "--target", "y", "-H", "3", "--max-steps", "10", "--n-models", "1",
+                 "--hidden-size", "4", "-o", str(out)]) == 0
+    assert "baseline ets unavailable for this series" in capsys.readouterr().err
+    summary = json.loads((out / "metrics.json").read_text())
+    assert "ets" in summary["unavailable"] and "ets" not in summary["metrics"]
+    assert "ets could not be fitted" in (out / "report.html").read_text()

@@ -436,3 +436,18 @@ def test_a_possible_thousands_misreading_is_a_warning(write):
         warnings.simplefilter("error")  # decimals below one, or of other lengths: no warning
         load_series(write("date,y\n2020-01-01,0.125\n2020-02-01,1.250\n2020-03-01,2.375\n"), target="y")
         load_series(write("date,y\n2020-01-01,1.5\n2020-02-01,1.203\n2020-03-01,2.001\n"), target="y")
+
+
+@pytest.mark.parametrize("freq, start, local", [("D", "2021-03-20", True), ("MS", "2021-01-01", True),
+                                                ("h", "2021-03-27 20:00", False), ("h", "2021-10-30 20:00", False)])
+def test_one_time_zone_across_daylight_saving_time_parses(freq, start, local):
+    """+01:00 in winter, +02:00 in summer: daily and monthly stamps are read as local wall-clock
+    times (regular there), hourly ones in UTC (regular there, while the local clock skips or
+    repeats an hour)."""
+    stamps = pd.date_range(start, periods=60, freq=freq, tz="Europe/Berlin")
+    assert stamps.map(lambda t: t.utcoffset()).nunique() == 2  # the span crosses a change of offset
+    frame = pd.DataFrame({"date": stamps.map(lambda t: t.isoformat()), "y": np.arange(60.0)})
+    series = load_series(frame, target="y", date="date")
+    assert series.freq == freq
+    expected = stamps.tz_localize(None) if local else stamps.tz_convert("UTC")
+    assert list(series.index) == list(expected)
