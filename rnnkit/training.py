@@ -151,6 +151,18 @@ class History:
         return {"train_curve": train, "val_curve": val}
 
 
+@dataclass
+class RunState:
+    """Where :func:`run` is: steps taken, training losses since the last evaluation, the history
+    so far and the seconds spent. Passed to ``after_step``; given to :func:`run`, it continues
+    from there (a resumed run; not with early stopping, whose best weights it does not hold)."""
+
+    step: int = 0
+    running: list = field(default_factory=list)
+    history: History = field(default_factory=History)
+    seconds: float = 0.0
+
+
 class EarlyStopping:
     """Keep the best validation loss seen, the step and the weights it came with, and say when
     ``patience`` evaluations in a row have not improved on it (by more than ``min_delta``)."""
@@ -169,7 +181,8 @@ class EarlyStopping:
 
 
 def run(trainee: Trainee, schedule: Schedule, on_step: Callable[[int, Loss], object] | None = None,
-        on_eval: Callable[[History], object] | None = None) -> History:
+        on_eval: Callable[[History], object] | None = None, state: RunState | None = None,
+        after_step: Callable[[RunState], object] | None = None) -> History:
     """Train ``trainee`` on ``schedule``.
 
     Parameters
@@ -180,6 +193,11 @@ def run(trainee: Trainee, schedule: Schedule, on_step: Callable[[int, Loss], obj
         Called after every step (progress bars).
     on_eval : callable(history), optional
         Called after every evaluation, with the history so far.
+    state : RunState, optional
+        Continue from here (a run resumed from a checkpoint) instead of step 0.
+    after_step : callable(RunState), optional
+        Called after each step that the run continues past, its evaluation included: the
+        moment to write a checkpoint that resumes exactly.
 
     Returns
     -------
@@ -192,11 +210,14 @@ def run(trainee: Trainee, schedule: Schedule, on_step: Callable[[int, Loss], obj
     FloatingPointError
         When the mean training loss at an evaluation is not finite (the run diverged).
     """
-    history = History()
+    state = state or RunState()
+    if state.step and schedule.patience is not None:
+        raise ValueError("state: a run with early stopping cannot be resumed")
+    history = state.history
     stopper = EarlyStopping(schedule.patience, trainee.snapshot(), schedule.min_delta) \
         if schedule.patience is not None else None
-    start = time.perf_counter()
-    running, step = [], 0
+    start = time.perf_counter() - state.seconds
+    running, step = state.running, state.step
     while True:
         loss = trainee.step()
         step += 1
@@ -206,24 +227,13 @@ def run(trainee: Trainee, schedule: Schedule, on_step: Callable[[int, Loss], obj
         elapsed = time.perf_counter() - start
         last = (schedule.max_steps is not None and step >= schedule.max_steps) or \
                (schedule.seconds is not None and elapsed >= schedule.seconds)
-        if not schedule.evaluates_at(step, last):
-            continue
-        train_loss = trainee.mean_loss(running)
-        running = []
-        if not math.isfinite(train_loss):
-            raise FloatingPointError(f"training diverged by step {step} (mean loss {train_loss}); "
-                                     "try a smaller learning rate")
-        val = trainee.evaluate()
-        history.step.append(step)
-        history.train_loss.append(train_loss)
-        history.val_loss.append(val)
-        history.seconds.append(time.perf_counter() - start)
-        if on_eval is not None:
-            on_eval(history)
-        if stopper is not None and val is not None and stopper.should_stop(step, val, trainee.snapshot):
-            break
-        if last:
-            break
+        if schedule.evaluates_at(step, last):
+            if _evaluate(trainee, step, running, history, start, on_eval, stopper, last):
+                break
+            running = []
+        if after_step is not None:
+            state.step, state.running, state.seconds = step, running, time.perf_counter() - start
+            after_step(state)
     history.steps = step
     if stopper is not None and history.val_loss and history.val_loss[-1] is not None:
         trainee.restore(stopper.best_state)
@@ -232,6 +242,25 @@ def run(trainee: Trainee, schedule: Schedule, on_step: Callable[[int, Loss], obj
         history.best_step = step
     history.total_seconds = time.perf_counter() - start
     return history
+
+
+def _evaluate(trainee: Trainee, step: int, running: list, history: History, start: float,
+              on_eval: Callable[[History], object] | None, stopper: EarlyStopping | None, last: bool) -> bool:
+    """Record one evaluation after ``step`` in ``history``; True when the run ends here."""
+    train_loss = trainee.mean_loss(running)
+    if not math.isfinite(train_loss):
+        raise FloatingPointError(f"training diverged by step {step} (mean loss {train_loss}); "
+                                 "try a smaller learning rate")
+    val = trainee.evaluate()
+    history.step.append(step)
+    history.train_loss.append(train_loss)
+    history.val_loss.append(val)
+    history.seconds.append(time.perf_counter() - start)
+    if on_eval is not None:
+        on_eval(history)
+    if stopper is not None and val is not None and stopper.should_stop(step, val, trainee.snapshot):
+        return True
+    return last
 
 
 # --- a ready trainee for engine models on (x, y) arrays -------------------------------------------

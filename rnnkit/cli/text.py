@@ -5,8 +5,10 @@ Parsing only; the work is in ``rnnkit.text``. Results go to stdout, the progress
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from rnnkit.backends import backend_names
 from rnnkit.cli._app import InputError, cli, warn
@@ -32,6 +34,11 @@ def _report_lines(prefix: str, report: dict) -> list[str]:
             ("bits/char", f"{report['bits_per_char']:.4f}"),
             ("perplexity", f"{report['perplexity']:.3f}")]
     return [f"{prefix}{name:<11}{value}" for name, value in rows]
+
+
+# What a resumed run takes from its checkpoint, so none of these may be given with --resume.
+_RUN_SETTINGS = {"cell", "hidden_size", "num_layers", "embedding_dim", "dropout", "seq_len", "batch_size",
+                 "max_steps", "seconds", "lr", "clip_norm", "val_fraction", "eval_every", "seed"}
 
 
 @text.command("train")
@@ -69,11 +76,19 @@ def _report_lines(prefix: str, report: dict) -> list[str]:
 @click.option("--backend", type=click.Choice(backend_names()), default="numpy", show_default=True,
               help="Who computes: the NumPy engine or PyTorch (pip install 'rnnkit[torch]').")
 @click.option("--device", default=None, help="torch only: cpu, cuda, cuda:1 [default: cuda if available].")
+@click.option("--checkpoint-every", type=click.IntRange(min=1), default=None,
+              help="Also write the checkpoint every N steps (numpy backend).")
+@click.option("--checkpoint-seconds", type=click.FloatRange(min=0), default=300.0, show_default=True,
+              help="Write a checkpoint (MODEL's name + .checkpoint) this often; 0 turns it off. "
+                   "Removed once the model is saved.")
+@click.option("--resume", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="Continue an interrupted run from its checkpoint, on the same FILE; the model and "
+                   "settings come from the checkpoint, and the result is the uninterrupted run's.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the training summary as JSON.")
 def train_cmd(file, output, cell, hidden_size, num_layers, embedding_dim, dropout, seq_len,
               batch_size, max_steps, seconds, lr, clip_norm, val_fraction, eval_every, seed, backend, device,
-              quiet, as_json):
+              checkpoint_every, checkpoint_seconds, resume, quiet, as_json):
     """Train a character model on the UTF-8 text FILE and save it to -o MODEL.
 
     Stateful truncated BPTT on parallel streams with Adam and gradient clipping; the last
@@ -86,22 +101,45 @@ def train_cmd(file, output, cell, hidden_size, num_layers, embedding_dim, dropou
       rnnkit text train input.txt -o model.safetensors --backend torch --device cuda
     """
     from rnnkit.text import ModelConfig, TrainConfig, read_text, train
+    from rnnkit.text.checkpoint import Checkpoints
 
+    ctx = click.get_current_context()
+    settings = [p for p in ctx.command.params if p.name in _RUN_SETTINGS
+                and ctx.get_parameter_source(p.name) not in (ParameterSource.DEFAULT, None)]
+    if resume and settings:
+        raise InputError(f"--resume: the model and settings come from the checkpoint; drop {settings[0].opts[-1]}")
+    checkpoint = Path(output).with_name(Path(output).stem + ".checkpoint.safetensors")
+    wanted = checkpoint_every is not None or checkpoint_seconds > 0
+    if backend != "numpy" and (resume or checkpoint_every is not None):
+        raise InputError(f"--backend: checkpoints and --resume need the numpy backend, got {backend!r}")
+    checkpoints = Checkpoints(checkpoint, checkpoint_every, checkpoint_seconds or None) \
+        if wanted and backend == "numpy" else None
     source = read_text(file)
-    model_config = ModelConfig(cell=cell, hidden_size=hidden_size, num_layers=num_layers,
-                               embedding_dim=embedding_dim, dropout=dropout)
-    config = TrainConfig(seq_len=seq_len, batch_size=batch_size, max_steps=max_steps,
-                         seconds=seconds, lr=lr, clip_norm=clip_norm,
-                         val_fraction=val_fraction, eval_every=eval_every, seed=seed)
-    # Ctrl-C or SIGTERM during training: main() reports it (exit 1 or 143); no model file is written.
-    result = train(source, model_config, config, progress=not quiet, backend=backend, device=device)
-    result.model.save(output, train_config=config.to_dict())
+    model_config = config = None
+    if not resume:
+        model_config = ModelConfig(cell=cell, hidden_size=hidden_size, num_layers=num_layers,
+                                   embedding_dim=embedding_dim, dropout=dropout)
+        config = TrainConfig(seq_len=seq_len, batch_size=batch_size, max_steps=max_steps,
+                             seconds=seconds, lr=lr, clip_norm=clip_norm,
+                             val_fraction=val_fraction, eval_every=eval_every, seed=seed)
+    try:
+        result = train(source, model_config, config, progress=not quiet, backend=backend, device=device,
+                       checkpoints=checkpoints, resume=resume)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: main() reports it (exit 1 or 143); no model file
+        if checkpoints is not None and checkpoint.exists():
+            click.echo(f"rnnkit: the last checkpoint is {checkpoint}; continue with the same command and "
+                       f"--resume {checkpoint}", err=True)
+        raise
+    result.model.save(output, train_config=result.config.to_dict())
+    if checkpoints is not None:
+        checkpoint.unlink(missing_ok=True)  # the model supersedes it
     summary = {"model": output, "vocab_size": len(result.model.vocab), **result.model.summary}
     if as_json:
         click.echo(json.dumps(summary, indent=2))
         return
-    s = result.model.summary
-    click.echo(f"saved {output}: {cell} {num_layers}x{hidden_size}, {len(result.model.vocab)} characters")
+    s, shape = result.model.summary, result.model.config
+    click.echo(f"saved {output}: {shape.cell} {shape.num_layers}x{shape.hidden_size}, "
+               f"{len(result.model.vocab)} characters")
     chars_per_second = s["chars_trained"] / max(s["seconds"], 1e-9)
     click.echo(f"steps {s['steps']} in {s['seconds']:.1f} s ({chars_per_second:.0f} chars/s)")
     click.echo(f"train loss {s['train_loss']:.4f} nats/char (mean of the last {s['train_loss_steps']} steps)")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 import sys
 import time
 import warnings
@@ -26,11 +27,19 @@ import numpy as np
 
 from rnnkit.backends import Device, check_backend, get_backend
 from rnnkit.nn._checks import check_positive_int, is_real_number
+from rnnkit.text.checkpoint import (
+    Checkpoints,
+    Resumed,
+    load_checkpoint,
+    restore_generators,
+    save_checkpoint,
+    text_digest,
+)
 from rnnkit.text.data import Streams, check_text, split_train_val
 from rnnkit.text.evaluate import LossReport, evaluate_ids
 from rnnkit.text.model import CharLM, ModelConfig
 from rnnkit.text.vocab import Vocab
-from rnnkit.training import History, Schedule, Trainee, run
+from rnnkit.training import History, RunState, Schedule, Trainee, run
 
 # Old spellings of TrainConfig's fields, accepted for one release: as arguments (with a
 # DeprecationWarning) and as keys of the train config saved in a model file (silently).
@@ -178,17 +187,20 @@ class TrainConfig:
 
 @dataclass
 class TrainResult:
-    """What :func:`train` returns: the model (its ``summary`` filled in), the history and the
-    final validation report (None without a validation part)."""
+    """What :func:`train` returns: the model (its ``summary`` filled in), the history, the
+    final validation report (None without a validation part) and the settings used."""
 
     model: CharLM
     history: History
     val: LossReport | None
+    #: The settings of the run (from the checkpoint when resumed).
+    config: TrainConfig | None = None
 
 
 def train(text: str, model_config: ModelConfig | None = None, config: TrainConfig | None = None,
           *, model: CharLM | None = None, progress: bool = False, backend: str = "numpy",
-          device: Device = None) -> TrainResult:
+          device: Device = None, checkpoints: Checkpoints | None = None,
+          resume: str | os.PathLike[str] | None = None) -> TrainResult:
     """Train a character model on ``text``.
 
     Parameters
@@ -209,6 +221,13 @@ def train(text: str, model_config: ModelConfig | None = None, config: TrainConfi
         same algorithm; the returned model and its file are the same kind either way.
     device : str or None
         torch only: "cpu", "cuda", "cuda:1"; None picks a GPU when there is one.
+    checkpoints : Checkpoints, optional
+        Write a checkpoint every so many steps or seconds (:mod:`rnnkit.text.checkpoint`).
+    resume : path, optional
+        Continue the run a checkpoint was made in, on the same text: the model, the settings
+        and every random state come from the checkpoint (leave ``model_config``, ``config``
+        and ``model`` out); the result is the one the uninterrupted run would have given.
+        Checkpoints and resuming need the numpy backend.
 
     Returns
     -------
@@ -216,6 +235,17 @@ def train(text: str, model_config: ModelConfig | None = None, config: TrainConfi
     """
     check_text(text)
     check_backend(backend, device)
+    if (checkpoints is not None or resume is not None) and backend != "numpy":
+        raise ValueError(f"backend: checkpoints and resume need the numpy backend, got {backend!r}")
+    resumed = None
+    if resume is not None:
+        if model is not None or model_config is not None or config is not None:
+            raise ValueError("resume: the model and settings come from the checkpoint; "
+                             "leave model, model_config and config out")
+        resumed = load_checkpoint(resume)
+        if resumed.digest != text_digest(text):
+            raise ValueError(f"resume: checkpoint {str(resume)!r} was made on another text")
+        model, config = resumed.model, TrainConfig.from_dict(resumed.train_config)
     config = config or TrainConfig()
     if model is None:
         model = CharLM(Vocab.from_text(text), model_config or ModelConfig(), seed=config.seed)
@@ -226,7 +256,9 @@ def train(text: str, model_config: ModelConfig | None = None, config: TrainConfi
     if config.eval_chars is not None:
         val_ids = val_ids[: config.eval_chars]
     streams = Streams(train_ids, config.batch_size, config.seq_len)
-    return _Loop(model, streams, val_ids, config, progress, get_backend(backend, device)).run()
+    loop = _Loop(model, streams, val_ids, config, progress, get_backend(backend, device))
+    loop.checkpoints, loop.resumed, loop.digest = checkpoints, resumed, text_digest(text)
+    return loop.run()
 
 
 class _TextTrainee(Trainee):
@@ -265,6 +297,9 @@ class _Loop:
                  backend):
         self.model, self.streams, self.val_ids, self.config = model, streams, val_ids, config
         self.backend = backend
+        self.checkpoints: Checkpoints | None = None
+        self.resumed: Resumed | None = None
+        self.digest = ""
         self.bar, self._last_draw, self._start = None, 0.0, 0.0
         if progress:
             from tqdm import tqdm
@@ -281,7 +316,16 @@ class _Loop:
         with self.backend.trainer(model, lr=cfg.lr, clip_norm=cfg.clip_norm, loss="cross_entropy",
                                   stateful=True, seed=cfg.seed) as trainer:
             trainee = _TextTrainee(trainer, model, streams, self.val_ids, cfg)
-            history = run(trainee, schedule, on_step=self._tick, on_eval=self._evaluated)
+            state = RunState()
+            if self.resumed is not None:
+                r = self.resumed
+                trainer.optimizer.load_state_dict(r.optimizer)
+                trainee.chunk, trainee.chars, trainee.state = r.position["chunk"], r.position["chars"], r.carry
+                restore_generators(model, r.generators)
+                state = r.loop
+            after = self._checkpointer(trainer, trainee) if self.checkpoints is not None else None
+            history = run(trainee, schedule, on_step=self._tick, on_eval=self._evaluated, state=state,
+                          after_step=after)
             val = trainee.last_report
         if self.bar is not None:
             self.bar.n = history.steps if cfg.step_limit else self.bar.total
@@ -297,7 +341,21 @@ class _Loop:
             "val_bits_per_char": val.bits_per_char if val else None,
             "val_perplexity": val.perplexity if val else None,
         }
-        return TrainResult(model, history, val)
+        return TrainResult(model, history, val, cfg)
+
+    def _checkpointer(self, trainer, trainee: _TextTrainee):
+        """``after_step`` for :func:`rnnkit.training.run`: a checkpoint when one is due."""
+        every, last = self.checkpoints, [time.perf_counter()]
+
+        def after(state: RunState) -> None:
+            now = time.perf_counter()
+            if (every.every_steps and state.step % every.every_steps == 0) or \
+                    (every.every_seconds and now - last[0] >= every.every_seconds):
+                save_checkpoint(every.path, self.model, trainer.optimizer,
+                                {"chunk": trainee.chunk, "chars": trainee.chars}, trainee.state, state,
+                                self.config.to_dict(), self.digest)
+                last[0] = time.perf_counter()
+        return after
 
     def _evaluated(self, h: History) -> None:
         if self.bar is not None:
