@@ -26,6 +26,7 @@ from rnnkit import io
 from rnnkit.training import History, RunState
 
 if TYPE_CHECKING:
+    from rnnkit.nn.optim import Optimizer
     from rnnkit.text.model import CharLM
 
 KIND = "charlm-checkpoint"
@@ -67,7 +68,8 @@ def _generators(model: CharLM) -> list[np.random.Generator]:
     return [model.drop._rng, model.rnn._dropout_rng]
 
 
-def save_checkpoint(path, model: CharLM, optimizer, position: dict, carry, loop: RunState, train_config: dict,
+def save_checkpoint(path: str | os.PathLike, model: CharLM, optimizer: Optimizer, position: dict,
+                    carry: np.ndarray | tuple[np.ndarray, ...] | None, loop: RunState, train_config: dict,
                     digest: str) -> None:
     """Write one checkpoint (see the module docstring) atomically to ``path``."""
     optim = optimizer.state_dict()
@@ -98,7 +100,7 @@ class Resumed:
     digest: str
 
 
-def load_checkpoint(path) -> Resumed:
+def load_checkpoint(path: str | os.PathLike) -> Resumed:
     """Read a checkpoint written by :func:`save_checkpoint`, validated like a model file."""
     from rnnkit.text.model import CharLM, ModelConfig
     from rnnkit.text.vocab import Vocab
