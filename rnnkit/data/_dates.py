@@ -179,7 +179,11 @@ def _to_datetime(text: pd.Series) -> pd.Series:
     with warnings.catch_warnings():
         # pandas warns when it falls back to per-element parsing; the result is checked anyway.
         warnings.simplefilter("ignore")
-        parsed = pd.to_datetime(text, errors="coerce")
+        try:
+            parsed = pd.to_datetime(text, errors="coerce")
+        except ValueError:
+            # pandas 3 refuses several UTC offsets in one column (pandas 2 gave objects).
+            return _several_offsets(text)
         if parsed.isna().any():
             # One format is inferred from the first cell; "2020-1-2" after "2020-01-01" needs
             # per-element parsing. Day-first ambiguity is left to pandas' month-first default.
