@@ -14,7 +14,9 @@ import pandas as pd
 
 from rnnkit.data import _dates, _values
 from rnnkit.data._checks import check_int
+from rnnkit.data._finish import finish_series
 from rnnkit.data._messages import at_rows, columns_available, label
+from rnnkit.data._panel import one_pass
 from rnnkit.data._read import Table, read_source
 from rnnkit.data.timeseries import TimeSeries
 
@@ -123,21 +125,7 @@ def _series_from_table(table: Table, target, date, covariates, fill, freq, trim_
 
     for name, column in [(target, values), *zip(cov_names, covs)]:
         _values.refuse_inf(column, name, where, table.unit)
-    observed = np.flatnonzero(~np.isnan(values))
-    if trim_leading and len(observed) and observed[0] > 0:
-        start = observed[0]
-        values, covs, where, index = values[start:], [c[start:] for c in covs], where[start:], index[start:]
-    values = _values.fill_missing(values, target, where, table.unit, fill, index)
-    covs = [_values.fill_missing(c, n, where, table.unit, fill, index) for n, c in zip(cov_names, covs)]
-
-    return TimeSeries(
-        index=index,
-        values=values,
-        covariates=np.column_stack(covs) if covs else None,
-        target=str(target),
-        covariate_names=tuple(str(c) for c in cov_names),
-        freq=freq,
-    )
+    return finish_series(values, covs, where, index, target, cov_names, freq, table.unit, fill, trim_leading)
 
 
 def _covariate_list(covariates) -> list:
@@ -208,13 +196,21 @@ def load_panel(
     if blank.any():
         where = at_rows(table.unit, table.where[blank])
         raise ValueError(f"column {id_col!r}: missing series ids at {where}")
+    codes, keys = pd.factorize(ids.to_numpy(), sort=False)  # first-appearance order
+    cov_names = _covariate_list(covariates)
+    fast = one_pass(table, codes, len(keys), id_col, target, date, cov_names, freq)
+    rows_of = None
     panel = {}
-    # Each series' rows in one pass over the ids (first appearance order), not one scan per id.
-    for key, rows in ids.groupby(ids.to_numpy(), sort=False).indices.items():
-        part = table.take(rows)
-        part.frame = part.frame.drop(columns=[id_col])
+    for g, key in enumerate(keys):
         name = key.item() if isinstance(key, np.generic) else key
         try:
+            if fast is not None and fast.ok[g]:
+                panel[name] = fast.series(g, table, target, cov_names, fill)
+                continue
+            if rows_of is None:
+                rows_of = pd.Series(codes).groupby(codes, sort=False).indices
+            part = table.take(rows_of[g])
+            part.frame = part.frame.drop(columns=[id_col])
             panel[name] = _series_from_table(part, target, date, covariates, fill, freq, trim_leading=True)
         except ValueError as exc:
             raise ValueError(f"series {label(name)!r}: {exc}") from exc

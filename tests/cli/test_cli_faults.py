@@ -49,7 +49,6 @@ def test_sigterm_during_training_leaves_nothing_behind(tmp_path):
     pd.DataFrame({"date": pd.date_range("2015-01-01", periods=len(t), freq="h"),
                   "y": 10 + np.sin(2 * np.pi * t / 24) + 0.5 * np.sin(2 * np.pi * t / 170)}).to_csv(
         tmp_path / "s.csv", index=False)
-    shm_before = _shared_memory()
     proc = subprocess.Popen(RNNKIT + ["fit", "s.csv", "-H", "24", "-o", "m.safetensors", "--max-steps", "100000",
                                       "--n-models", "4"],
                             cwd=tmp_path, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
@@ -68,12 +67,16 @@ def test_sigterm_during_training_leaves_nothing_behind(tmp_path):
     time.sleep(2)
     assert not [pid for pid in workers if _alive(pid)]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.csv"]  # no model, .m.*.tmp or .m.safetensors.lock
-    assert _shared_memory() <= shm_before  # no sem.loky-* or joblib_memmapping_folder_* left
+    assert not _shared_memory(proc.pid)  # no sem.loky-* or joblib_memmapping_folder_* left
 
 
-def _shared_memory() -> set[str]:
+def _shared_memory(pid: int) -> set[str]:
+    """Semaphores and memory-mapping folders of the worker pool started by process ``pid`` (their
+    names carry it: sem.loky-<pid>-*, joblib_memmapping_folder_<pid>_*); other tests running in
+    parallel make their own."""
     shm = "/dev/shm"
-    return {n for n in os.listdir(shm) if "loky" in n or "joblib" in n} if os.path.isdir(shm) else set()
+    marks = (f"loky-{pid}-", f"joblib_memmapping_folder_{pid}_")
+    return {n for n in os.listdir(shm) if any(m in n for m in marks)} if os.path.isdir(shm) else set()
 
 
 def _series_csv(path, n=60):
