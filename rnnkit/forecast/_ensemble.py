@@ -65,7 +65,9 @@ def train_ensemble(fc: EnsembleSettings, x: np.ndarray, y: np.ndarray, phase: in
     else:
         from joblib import Parallel, delayed
 
-        tasks = (delayed(_train_one)(NumpyBackend(), shape, dtype, init, x, y, dict(settings, seed=draws))
+        watch = ParentWatch(os.getpid())
+        tasks = (delayed(_train_one)(NumpyBackend(), shape, dtype, init, x, y,
+                                     dict(settings, seed=draws, on_step=watch))
                  for init, draws in seeds)
         results = []
         for net, summary in Parallel(n_jobs=jobs, return_as="generator")(tasks):
@@ -109,6 +111,19 @@ class HeldOut:
         self.y_val = (future[:, :k] - self.past[:, -1:]) / self.normaliser.scale_
         # errors are pooled across series in units of the series' own one-step change
         self.error_scale = series_scale(values[:cut])
+
+
+class ParentWatch:
+    """Called by a worker after every training step: ends the worker at once when the process
+    that started it is gone. A parent killed by SIGKILL cannot shut its pool down, and its
+    workers would otherwise train on, orphaned, until their networks finish."""
+
+    def __init__(self, parent: int):
+        self.parent = parent
+
+    def __call__(self) -> None:
+        if os.getppid() != self.parent:  # an orphan is adopted by init or a subreaper
+            os._exit(1)
 
 
 def _train_one(backend, shape: tuple, dtype, init_seed: int, x, y, settings: dict) -> tuple:

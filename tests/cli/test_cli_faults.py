@@ -201,3 +201,59 @@ def test_a_baseline_that_cannot_fit_the_series_is_reported_unavailable_not_fatal
     summary = json.loads((out / "metrics.json").read_text())
     assert "ets" in summary["unavailable"] and "ets" not in summary["metrics"]
     assert "ets could not be fitted" in (out / "report.html").read_text()
+
+
+def test_a_disk_that_fills_while_saving_leaves_the_previous_model_whole(tmp_path, monkeypatch, capsys):
+    """The writer fails half way (ENOSPC): exit 1, one line, the earlier model file untouched and
+    loadable, no temporary file left."""
+    import errno
+
+    import safetensors.numpy
+
+    csv, target = _series_csv(tmp_path / "s.csv"), tmp_path / "model.safetensors"
+    assert main(["fit", str(csv), "-H", "3", "-o", str(target), "--max-steps", "5"]) == 0
+    before = target.read_bytes()
+
+    def half_then_full(arrays, filename, metadata=None):
+        with open(filename, "wb") as fh:
+            fh.write(b"\0" * 100)
+        raise OSError(errno.ENOSPC, "No space left on device", filename)
+
+    monkeypatch.setattr(safetensors.numpy, "save_file", half_then_full)
+    capsys.readouterr()
+    code = main(["fit", str(csv), "-H", "3", "-o", str(target), "--max-steps", "5", "--seed", "1"])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    last = err.strip().splitlines()[-1]  # after the progress lines
+    assert last.startswith("rnnkit: error: ") and "No space left" in last and "Traceback" not in err
+    assert target.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.safetensors", "s.csv"]
+    monkeypatch.undo()
+    Forecaster.load(target)
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads child processes from /proc")
+def test_sigkill_during_training_leaves_no_model_and_blocks_no_later_run(tmp_path):
+    """SIGKILL cannot be handled: what is promised is that the output is absent or whole, the
+    workers do not outlive their parent, and a stale lock file does not stop the next run."""
+    _series_csv(tmp_path / "s.csv", n=240)
+    proc = subprocess.Popen(RNNKIT + ["fit", "s.csv", "-H", "6", "-o", "m.safetensors", "--max-steps", "100000",
+                                      "--n-models", "4"],
+                            cwd=tmp_path, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+    deadline, workers = time.time() + 120, []
+    while time.time() < deadline and len(workers) < 2:
+        time.sleep(0.2)
+        workers = _children(proc.pid)
+        assert proc.poll() is None
+    time.sleep(1)
+    proc.kill()
+    proc.wait(timeout=30)
+    assert not (tmp_path / "m.safetensors").exists()
+    deadline = time.time() + 60
+    while time.time() < deadline and [pid for pid in workers if _alive(pid)]:
+        time.sleep(0.5)
+    assert not [pid for pid in workers if _alive(pid)], "workers outlived a killed parent"
+    again = subprocess.run(RNNKIT + ["fit", "s.csv", "-H", "6", "-o", "m.safetensors", "--max-steps", "5"],
+                           cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    Forecaster.load(tmp_path / "m.safetensors")
