@@ -17,6 +17,12 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from rnnkit.data import StandardScaler
 
+#: A series gives at most this many training examples, its latest origins: the inputs are
+#: materialised (examples x window x features), and training draws a few hundred thousand
+#: examples at most, so older origins of a very long series add memory, not accuracy. Only series
+#: longer than ~100,000 points are touched (none in the benchmarks).
+MAX_EXAMPLES = 100_000
+
 
 def windows(values: np.ndarray, w: int) -> np.ndarray:
     """Every length-``w`` window along the first axis, as a view: (N, w) or (N, w, k)."""
@@ -57,8 +63,12 @@ class WindowNormaliser:
         return np.concatenate(feats, axis=-1)
 
     def examples(self, values: np.ndarray, covariates: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(inputs, targets, levels) for every origin with a full window and horizon."""
+        """(inputs, targets, levels) for every origin with a full window and horizon, the latest
+        :data:`MAX_EXAMPLES` of them."""
         w, h = self.window, self.horizon
+        keep = MAX_EXAMPLES + w + h - 1
+        if len(values) > keep:
+            values, covariates = values[-keep:], None if covariates is None else covariates[-keep:]
         x = self.inputs(values[:-h], None if covariates is None else covariates[:-h])
         future = windows(values[w:], h)
         levels = values[w - 1:len(values) - h]

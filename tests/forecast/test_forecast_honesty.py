@@ -109,3 +109,17 @@ def test_only_a_strong_season_is_removed():
     season, rest = np.sin(np.arange(120)), 0.1 * rng.standard_normal(120)
     assert season_strength(season, rest) > 0.95 > MIN_SEASON_STRENGTH > season_strength(rest, season)
     assert season_strength(np.zeros(5), np.zeros(5)) == 0.0
+
+
+def test_a_very_long_series_gives_its_latest_origins_only(monkeypatch):
+    """Memory is bounded: at most MAX_EXAMPLES training examples per series, the latest ones."""
+    from rnnkit.forecast import _windows
+
+    monkeypatch.setattr(_windows, "MAX_EXAMPLES", 50)
+    values = np.arange(300, dtype=float) ** 1.5
+    norm = _windows.WindowNormaliser(10, 3).fit(values, None)
+    x, y, levels = norm.examples(values, None)
+    assert len(x) == len(y) == len(levels) == 50
+    np.testing.assert_array_equal(levels, values[300 - 3 - 50:300 - 3])  # the origins nearest the end
+    monkeypatch.setattr(_windows, "MAX_EXAMPLES", 10_000)
+    assert len(norm.examples(values, None)[0]) == 300 - 10 - 3 + 1
