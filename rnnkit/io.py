@@ -199,6 +199,15 @@ def invalid(path: str | os.PathLike[str], what: str) -> InvalidModelFile:
     return InvalidModelFile(f"model {str(path)!r}: not a valid rnnkit model file: {what}")
 
 
+def check_claimed_tensors(path: str | os.PathLike[str], tensors: dict[str, np.ndarray], claim: str,
+                          needed: int) -> None:
+    """Refuse a file whose metadata claims parts (``claim``, e.g. "2 networks of 3 layers")
+    that need more tensors than the file holds: checked before the expected names are even
+    listed, so a claim of 10**12 layers costs nothing."""
+    if needed > len(tensors):
+        raise invalid(path, f"{claim} needs at least {needed} tensors, the file holds {len(tensors)}")
+
+
 def check_tensors(path: str | os.PathLike[str], tensors: dict[str, np.ndarray],
                   expected: dict[str, tuple[int, ...]], integer: Iterable[str] = ()) -> None:
     """Refuse ``tensors`` unless they are exactly the names and shapes in ``expected`` (what the

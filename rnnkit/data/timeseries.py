@@ -77,8 +77,10 @@ class TimeSeries:
             covariates = _readonly(covariates)
         elif names:
             raise ValueError("covariate_names given without covariates")
-        if self.freq is not None and not isinstance(self.index, pd.DatetimeIndex):
-            raise ValueError("freq applies to dates; a RangeIndex series has freq=None")
+        if self.freq is not None:
+            _check_freq(self.freq)
+            if not isinstance(self.index, pd.DatetimeIndex):
+                raise ValueError("freq applies to dates; a RangeIndex series has freq=None")
         # frozen=True forbids normal assignment; these set normalised versions of the fields.
         object.__setattr__(self, "values", _readonly(values))
         object.__setattr__(self, "covariates", covariates)
@@ -150,3 +152,13 @@ class TimeSeries:
         span = f", {label(self.index[0])}..{label(self.index[-1])}" if len(self) else ""
         cov = f", covariates={list(self.covariate_names)}" if self.covariate_names else ""
         return f"TimeSeries(target={self.target!r}, n={len(self)}, freq={self.freq!r}{span}{cov})"
+
+
+def _check_freq(freq: object) -> None:
+    """A pandas frequency string, or the error saying what came instead."""
+    if not isinstance(freq, str):
+        raise TypeError(f"freq: expected a pandas frequency string such as 'MS' or None, got {freq!r}")
+    try:
+        pd.tseries.frequencies.to_offset(freq)
+    except ValueError:
+        raise ValueError(f"freq: {freq!r} is not a pandas frequency (such as 'MS', 'D', 'h')") from None

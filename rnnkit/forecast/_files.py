@@ -163,6 +163,8 @@ def _check_contents(path, tensors: dict, params: dict, data: dict, strategy: str
             raise io.invalid(path, f"data.series[{i}].kind: expected 'range' or 'datetime', got {axis.get('kind')!r}")
         if n_cov:
             expected[f"history.{i}.covariates"] = (n, n_cov)
+    io.check_claimed_tensors(path, tensors, f"{params['n_models']} networks of {params['num_layers']} layers",
+                             params["n_models"] * (2 * params["num_layers"] + 2))  # weight_ih/hh per layer, a head
     layer = get_cell(params["cell"]).module.parameter_shapes(_inputs(data), params["hidden_size"], params["num_layers"])
     k, hidden = _outputs(params, strategy), params["hidden_size"]
     for m in range(params["n_models"]):

@@ -18,6 +18,7 @@ import numpy as np
 
 from rnnkit.forecast._transform import SeriesTransform
 from rnnkit.forecast._windows import WindowNormaliser
+from rnnkit.nn._checks import check_int, is_real_number
 
 
 @dataclass
@@ -51,10 +52,13 @@ class Pipeline:
 
     @classmethod
     def from_dict(cls, d: dict) -> Pipeline:
-        return cls(str(d["transform"]), str(d["deseasonalise"]), [int(i) for i in d["members"]],
+        weights = d.get("weights", [])
+        if not isinstance(weights, list) or not all(is_real_number(w) for w in weights):
+            raise ValueError(f"pipeline.weights: expected a list of numbers, got {weights!r}")
+        return cls(str(d["transform"]), str(d["deseasonalise"]),
+                   [check_int("pipeline.members", i, 0) for i in d["members"]],
                    [SeriesTransform.from_dict(t) for t in d["transforms"]],
-                   [WindowNormaliser.from_dict(n) for n in d["normalisers"]],
-                   [float(w) for w in d.get("weights", [])])
+                   [WindowNormaliser.from_dict(n) for n in d["normalisers"]], [float(w) for w in weights])
 
 
 # What each pipeline name means: (transform, deseasonalise) for SeriesTransform. "log" takes

@@ -22,6 +22,12 @@ import math
 
 import numpy as np
 
+from rnnkit.forecast._inputs import MAX_MAGNITUDE
+from rnnkit.nn._checks import check_int, check_positive_int
+
+TRANSFORMS = ("auto", "log", "none")
+DESEASONALISE = ("auto", "stl", "none")
+
 
 def season_periods(season_length: int, freq: str | None) -> list[int]:
     """Seasons to remove: ``season_length`` and, for sub-daily and daily data, the
@@ -159,12 +165,27 @@ class SeriesTransform:
 
     @classmethod
     def from_dict(cls, d: dict) -> SeriesTransform:
-        obj = cls(d["transform"], d["deseasonalise"], [int(p) for p in d["periods"]], int(d["keep"]))
-        obj.n_, obj.log_ = int(d["n"]), bool(d["log"])
-        obj.periods_ = [int(p) for p in d["fitted_periods"]]
-        obj.tails_ = [np.asarray(t, dtype=float) for t in d["tails"]]
-        if len(obj.tails_) != len(obj.periods_) or any(len(t) < p for t, p in zip(obj.tails_, obj.periods_)):
+        """Rebuild from :meth:`to_dict`, refusing (``ValueError``) what :meth:`fit` cannot have made."""
+        for name, allowed in (("transform", TRANSFORMS), ("deseasonalise", DESEASONALISE)):
+            if d[name] not in allowed:
+                raise ValueError(f"transform.{name}: expected one of {list(allowed)}, got {d[name]!r}")
+        if not isinstance(d["log"], bool):
+            raise ValueError(f"transform.log: expected true or false, got {d['log']!r}")
+        periods = [check_int("transform.periods", p, 2) for p in _list("transform.periods", d["periods"])]
+        obj = cls(d["transform"], d["deseasonalise"], periods, check_positive_int("transform.keep", d["keep"]))
+        obj.n_, obj.log_ = check_positive_int("transform.n", d["n"]), d["log"]
+        obj.periods_ = [check_int("transform.fitted_periods", p, 2)
+                        for p in _list("transform.fitted_periods", d["fitted_periods"])]
+        obj.tails_ = [np.asarray(t, dtype=float) for t in _list("transform.tails", d["tails"])]
+        if len(obj.tails_) != len(obj.periods_) or any(t.ndim != 1 or len(t) < p
+                                                       for t, p in zip(obj.tails_, obj.periods_)):
             raise ValueError("transform: seasonal tails do not match their periods")
-        if not all(np.all(np.isfinite(t)) for t in obj.tails_):
-            raise ValueError("transform: seasonal tails hold NaN or infinite values")
+        if not all(np.all(np.abs(t) <= MAX_MAGNITUDE) for t in obj.tails_):  # NaN fails too
+            raise ValueError(f"transform: seasonal tails hold values beyond {MAX_MAGNITUDE:.0e}, NaN or infinite")
         return obj
+
+
+def _list(name: str, value: object) -> list:
+    if not isinstance(value, list):
+        raise ValueError(f"{name}: expected a list, got {value!r}")
+    return value

@@ -16,6 +16,8 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from rnnkit.data import StandardScaler
+from rnnkit.forecast._inputs import MAX_MAGNITUDE
+from rnnkit.nn._checks import check_int, check_positive_int, is_real_number
 
 #: A series gives at most this many training examples, its latest origins: the inputs are
 #: materialised (examples x window x features), and training draws a few hundred thousand
@@ -86,10 +88,11 @@ class WindowNormaliser:
     def from_dict(cls, d: dict) -> WindowNormaliser:
         from rnnkit.data import scaler_from_dict
 
-        obj = cls(int(d["window"]), int(d["horizon"]))
+        obj = cls(check_int("normaliser.window", d["window"], 2),
+                  check_positive_int("normaliser.horizon", d["horizon"]))
+        if not is_real_number(d["scale"]) or not 0 < d["scale"] <= MAX_MAGNITUDE:
+            raise ValueError(f"normaliser.scale: expected a positive number up to {MAX_MAGNITUDE:.0e}, "
+                             f"got {d['scale']!r}")
         obj.scale_ = float(d["scale"])
-        if not np.isfinite(obj.scale_) or obj.scale_ <= 0 or obj.window < 2 or obj.horizon < 1:
-            raise ValueError(f"normaliser: expected a window >= 2, a horizon >= 1 and a positive finite scale, "
-                             f"got {obj.window}, {obj.horizon}, {obj.scale_}")
         obj.cov_scaler_ = None if d["covariates"] is None else scaler_from_dict(d["covariates"])
         return obj

@@ -223,6 +223,7 @@ class CharLM(nn.Module):
             raise ValueError(f"{where}: {exc}") from None
         # Names and shapes first, from the metadata alone: a small file claiming a huge model
         # is refused before anything is allocated for it.
+        io.check_claimed_tensors(path, tensors, f"{config.num_layers} layers", 2 * config.num_layers)
         io.check_tensors(path, tensors, cls.parameter_shapes(len(vocab), config))
         model = cls(vocab, config)
         model.load_state_dict(tensors)

@@ -451,3 +451,13 @@ def test_one_time_zone_across_daylight_saving_time_parses(freq, start, local):
     assert series.freq == freq
     expected = stamps.tz_localize(None) if local else stamps.tz_convert("UTC")
     assert list(series.index) == list(expected)
+
+
+@pytest.mark.parametrize("freq, error, message", [(True, TypeError, "expected a pandas frequency string"),
+                                                  (12, TypeError, "got 12"),
+                                                  ("fortnightly", ValueError, "'fortnightly' is not a pandas")])
+def test_a_time_series_refuses_a_frequency_pandas_cannot_read(freq, error, message):
+    """Checked on construction, not when the first forecast extends the dates."""
+    index = pd.date_range("2020-01-01", periods=3, freq="D")
+    with pytest.raises(error, match=message):
+        TimeSeries(index=index, values=[1.0, 2.0, 3.0], freq=freq)

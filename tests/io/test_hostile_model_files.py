@@ -3,7 +3,8 @@
 Each case starts from a real file written by rnnkit, changes one thing (a tensor, a metadata
 value) the way a corrupted or malicious file would, and checks that loading refuses it with one
 ``ValueError`` naming the file, instead of predicting NaN, allocating what the metadata claims,
-or failing with the wrong kind of exception. Hypothesis then changes metadata leaves at random.
+or failing with the wrong kind of exception. A sweep sets every metadata leaf to each of a list
+of hostile values; Hypothesis then changes leaves at random.
 """
 import json
 
@@ -169,6 +170,54 @@ JSON_LEAVES = st.one_of(st.none(), st.booleans(), st.integers(-10**12, 10**12),
                                                                                    max_size=2))
 
 
+# Values that broke loaders before: bools read as 0/1 (a season of 0 steps), floats read as
+# ints, a claim of 10**12 networks (the loader listed every tensor it implied and ran out of
+# memory), a frequency that is no string.
+HOSTILE = [None, True, False, 0, -1, 2, 10**12, 0.5, float("nan"), float("inf"), "", "x", [], [0], {}]
+
+
+def _loads_and_predicts_or_refuses(cls, path):
+    """The file is refused with a ValueError, or loads and predicts finite values, or refuses
+    to hand on a forecast that overflows (weights near float32's limit make one)."""
+    try:
+        model = cls.load(path)
+    except ValueError:
+        return
+    if isinstance(model, Forecaster):
+        try:
+            out = model.predict()
+        except (ValueError, FloatingPointError):
+            return
+        assert np.all(np.isfinite(out.to_numpy(dtype=float)))
+
+
+def _representative_leaves(meta):
+    """Every leaf, but of a long list of numbers (a seasonal tail) only the first two and the last."""
+    groups: dict[tuple, list] = {}
+    for path, _ in _leaves(meta):
+        groups.setdefault(tuple(k if isinstance(k, str) else 0 for k in path), []).append(path)
+    return [p for ps in groups.values() for p in (ps[:2] + ps[-1:] if len(ps) > 3 else ps)]
+
+
+@pytest.mark.parametrize("which", ["forecaster_file", "charlm_file"])
+def test_every_metadata_leaf_set_to_each_hostile_value_loads_or_is_refused_with_a_value_error(which, request,
+                                                                                            tmp_path):
+    """The deterministic sweep behind the fuzz test below: every leaf, every value of HOSTILE."""
+    path = request.getfixturevalue(which)
+    cls = Forecaster if which == "forecaster_file" else CharLM
+    tensors, meta = read(path)
+    bad = tmp_path / "bad.safetensors"
+    for leaf in _representative_leaves(meta):
+        for value in HOSTILE:
+            changed = json.loads(json.dumps(meta))
+            _set(changed, leaf, value)
+            write(bad, tensors, changed)
+            try:
+                _loads_and_predicts_or_refuses(cls, bad)
+            except Exception as exc:  # AssertionError too: say which change made it
+                raise AssertionError(f"{leaf} = {value!r}: {type(exc).__name__}: {exc}") from exc
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_fuzzed_forecaster_metadata_loads_or_is_refused_with_a_value_error(forecaster_file, tmp_path, data):
@@ -180,15 +229,7 @@ def test_fuzzed_forecaster_metadata_loads_or_is_refused_with_a_value_error(forec
     _set(meta, path, data.draw(JSON_LEAVES))
     bad = tmp_path / "fuzz.safetensors"
     save_file(tensors, str(bad), metadata={"rnnkit": json.dumps(meta)})
-    try:
-        model = Forecaster.load(bad)
-    except ValueError:
-        return
-    try:
-        out = model.predict()
-    except ValueError:
-        return
-    assert np.all(np.isfinite(out.to_numpy(dtype=float)))
+    _loads_and_predicts_or_refuses(Forecaster, bad)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

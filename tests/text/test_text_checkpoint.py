@@ -83,3 +83,20 @@ def test_cli_resume_after_an_interruption_writes_the_uninterrupted_model(tmp_pat
     assert not checkpoint.exists()  # the model supersedes it
     whole, resumed = load_file(str(tmp_path / "whole.safetensors")), load_file(str(out))
     assert whole.keys() == resumed.keys() and all(np.array_equal(whole[k], resumed[k]) for k in whole)
+
+
+def test_a_checkpoint_claiming_a_huge_model_is_refused_before_anything_is_allocated(tmp_path):
+    import json
+
+    from safetensors import safe_open
+    from safetensors.numpy import save_file
+
+    path = tmp_path / "run.ckpt.safetensors"
+    train(TEXT, ModelConfig(hidden_size=8, num_layers=1), _config(max_steps=10),
+          checkpoints=Checkpoints(path, every_steps=5))
+    with safe_open(str(path), framework="numpy") as fh:
+        meta, tensors = json.loads(fh.metadata()["rnnkit"]), {k: fh.get_tensor(k) for k in fh.keys()}
+    meta["model"]["num_layers"] = 10**12  # listing the tensors it implies would exhaust memory
+    save_file(tensors, str(path), metadata={"rnnkit": json.dumps(meta)})
+    with pytest.raises(ValueError, match="1000000000000 layers needs at least"):
+        train(TEXT, resume=path)
