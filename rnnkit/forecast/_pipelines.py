@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from rnnkit.data._checks import check_int
 from rnnkit.forecast._transform import SeriesTransform
 from rnnkit.forecast._windows import WindowNormaliser
-from rnnkit.nn._checks import check_int, is_real_number
+from rnnkit.nn._checks import is_real_number
 
 
 @dataclass

@@ -22,8 +22,8 @@ import math
 
 import numpy as np
 
+from rnnkit.data._checks import check_int
 from rnnkit.forecast._inputs import MAX_MAGNITUDE
-from rnnkit.nn._checks import check_int, check_positive_int
 
 TRANSFORMS = ("auto", "log", "none")
 DESEASONALISE = ("auto", "stl", "none")
@@ -172,8 +172,8 @@ class SeriesTransform:
         if not isinstance(d["log"], bool):
             raise ValueError(f"transform.log: expected true or false, got {d['log']!r}")
         periods = [check_int("transform.periods", p, 2) for p in _list("transform.periods", d["periods"])]
-        obj = cls(d["transform"], d["deseasonalise"], periods, check_positive_int("transform.keep", d["keep"]))
-        obj.n_, obj.log_ = check_positive_int("transform.n", d["n"]), d["log"]
+        obj = cls(d["transform"], d["deseasonalise"], periods, check_int("transform.keep", d["keep"]))
+        obj.n_, obj.log_ = check_int("transform.n", d["n"]), d["log"]
         obj.periods_ = [check_int("transform.fitted_periods", p, 2)
                         for p in _list("transform.fitted_periods", d["fitted_periods"])]
         obj.tails_ = [np.asarray(t, dtype=float) for t in _list("transform.tails", d["tails"])]

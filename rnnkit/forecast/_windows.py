@@ -16,14 +16,9 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from rnnkit.data import StandardScaler
+from rnnkit.data._checks import check_int
 from rnnkit.forecast._inputs import MAX_MAGNITUDE
-from rnnkit.nn._checks import check_int, check_positive_int, is_real_number
-
-#: A series gives at most this many training examples, its latest origins: the inputs are
-#: materialised (examples x window x features), and training draws a few hundred thousand
-#: examples at most, so older origins of a very long series add memory, not accuracy. Only series
-#: longer than ~100,000 points are touched (none in the benchmarks).
-MAX_EXAMPLES = 100_000
+from rnnkit.nn._checks import is_real_number
 
 
 def windows(values: np.ndarray, w: int) -> np.ndarray:
@@ -65,12 +60,9 @@ class WindowNormaliser:
         return np.concatenate(feats, axis=-1)
 
     def examples(self, values: np.ndarray, covariates: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(inputs, targets, levels) for every origin with a full window and horizon, the latest
-        :data:`MAX_EXAMPLES` of them."""
+        """(inputs, targets, levels) for every origin with a full window and horizon (the
+        inputs are materialised: a series is bounded by ``Forecaster.max_fit_points``)."""
         w, h = self.window, self.horizon
-        keep = MAX_EXAMPLES + w + h - 1
-        if len(values) > keep:
-            values, covariates = values[-keep:], None if covariates is None else covariates[-keep:]
         x = self.inputs(values[:-h], None if covariates is None else covariates[:-h])
         future = windows(values[w:], h)
         levels = values[w - 1:len(values) - h]
@@ -89,7 +81,7 @@ class WindowNormaliser:
         from rnnkit.data import scaler_from_dict
 
         obj = cls(check_int("normaliser.window", d["window"], 2),
-                  check_positive_int("normaliser.horizon", d["horizon"]))
+                  check_int("normaliser.horizon", d["horizon"]))
         if not is_real_number(d["scale"]) or not 0 < d["scale"] <= MAX_MAGNITUDE:
             raise ValueError(f"normaliser.scale: expected a positive number up to {MAX_MAGNITUDE:.0e}, "
                              f"got {d['scale']!r}")

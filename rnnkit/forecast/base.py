@@ -35,6 +35,10 @@ class BaseForecaster(Params):
     horizon: int
     season_length = "auto"
     calibration_origins = 19  # the smallest count whose split-conformal 95% quantile exists
+    #: A longer series is fitted on its latest ``max_fit_points`` points (None: on all of them),
+    #: so the cost of fitting (STL, ETS, AutoReg's order search, each repeated at every
+    #: calibration and backtest origin) stops growing with the length of the series.
+    max_fit_points: int | None = None
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "series_"):
@@ -54,8 +58,14 @@ class BaseForecaster(Params):
         if not isinstance(self.horizon, (int, np.integer)) or isinstance(self.horizon, bool) or self.horizon < 1:
             raise ValueError(f"horizon: expected a positive integer, got {self.horizon!r}")
 
+    def _latest(self, series: TimeSeries) -> TimeSeries:
+        """The part of ``series`` a fit reads: its latest :attr:`max_fit_points` points."""
+        limit = self.max_fit_points
+        return series.tail(limit) if limit is not None and len(series) > limit else series
+
     def _fit_series(self, series) -> None:
         """Fit the point model alone (no intervals): also used for refits at earlier origins."""
+        series = self._latest(series)
         self.season_length_ = season_length_for(series, self.season_length)
         self._check_length(series)
         self._fit(series)

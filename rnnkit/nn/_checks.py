@@ -41,14 +41,8 @@ def is_real_number(value: object) -> bool:
 
 
 def check_positive_int(name: str, value: object) -> int:
-    return check_int(name, value, 1)
-
-
-def check_int(name: str, value: object, minimum: int) -> int:
-    """An int (NumPy's too, not a bool, not a float that happens to be whole) >= ``minimum``."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        wanted = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
-        raise ValueError(f"{name}: expected {wanted}, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name}: expected a positive integer, got {value!r}")
     return int(value)
 
 

@@ -8,6 +8,7 @@ from rnnkit.forecast import Forecaster
 from rnnkit.forecast._ensemble import HeldOut
 from rnnkit.forecast._inputs import as_series
 from rnnkit.forecast._transform import SeriesTransform
+from rnnkit.forecast.baselines import ETS, AutoReg
 
 FAST = dict(n_models=2, max_steps=30, eval_every=10, patience=2, hidden_size=6)
 
@@ -111,15 +112,17 @@ def test_only_a_strong_season_is_removed():
     assert season_strength(np.zeros(5), np.zeros(5)) == 0.0
 
 
-def test_a_very_long_series_gives_its_latest_origins_only(monkeypatch):
-    """Memory is bounded: at most MAX_EXAMPLES training examples per series, the latest ones."""
-    from rnnkit.forecast import _windows
-
-    monkeypatch.setattr(_windows, "MAX_EXAMPLES", 50)
-    values = np.arange(300, dtype=float) ** 1.5
-    norm = _windows.WindowNormaliser(10, 3).fit(values, None)
-    x, y, levels = norm.examples(values, None)
-    assert len(x) == len(y) == len(levels) == 50
-    np.testing.assert_array_equal(levels, values[300 - 3 - 50:300 - 3])  # the origins nearest the end
-    monkeypatch.setattr(_windows, "MAX_EXAMPLES", 10_000)
-    assert len(norm.examples(values, None)[0]) == 300 - 10 - 3 + 1
+@pytest.mark.parametrize("make", [lambda: Forecaster(horizon=6, seed=0, **FAST),
+                                  lambda: AutoReg(horizon=6), lambda: ETS(horizon=6)],
+                         ids=["forecaster", "autoreg", "ets"])
+def test_a_series_longer_than_max_fit_points_is_fitted_on_its_latest_points(make, monkeypatch):
+    """Bounded work on any length: the points before the latest ``max_fit_points`` change
+    nothing, in the fit, the intervals or the history kept."""
+    model = make()
+    monkeypatch.setattr(type(model), "max_fit_points", 72)
+    y = monthly(n=120)
+    older = y.copy()
+    older.iloc[:48] = older.iloc[:48] * 3 + 50  # another past, long ago
+    a, b = model.fit(y).predict(level=[80]), make().fit(older).predict(level=[80])
+    pd.testing.assert_frame_equal(a, b)
+    assert len(model.series_) == 72 and model.series_.index[0] == y.index[48]
