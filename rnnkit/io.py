@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -77,10 +78,26 @@ def output_lock(path: str | os.PathLike[str]) -> Iterator[None]:
         raise ValueError(f"{str(path)!r}: another rnnkit run is writing there (lock {str(lock_path)!r}); "
                          "wait for it to finish or choose another output") from None
     try:
+        _remove_leftovers(path)
         yield
     finally:
         lock_path.unlink(missing_ok=True)  # while still held, so no other run holds this file
         lock.release()
+
+
+def _remove_leftovers(path: Path) -> None:
+    """Remove the staging folders and temporary files (:func:`staged_files`,
+    :func:`atomic_path`) that a killed run left beside ``path``. SIGKILL gives a run no chance
+    to remove them itself; the caller holds the lock, so no live run owns them."""
+    # mkdtemp/mkstemp's 8 random characters, then the suffixes atomic_path is given (a closed
+    # list, so that another output named like ours plus a dot never loses its lock or files)
+    own = re.compile(re.escape(f".{path.name}.") + r"[a-z0-9_]{8}(\.tmp|\.safetensors|\.png)?")
+    for entry in path.parent.iterdir():
+        if own.fullmatch(entry.name):
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
 
 
 @contextmanager

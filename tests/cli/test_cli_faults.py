@@ -257,3 +257,16 @@ def test_sigkill_during_training_leaves_no_model_and_blocks_no_later_run(tmp_pat
                            cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr
     Forecaster.load(tmp_path / "m.safetensors")
+
+
+def test_a_run_removes_what_a_killed_run_left_beside_its_output(tmp_path):
+    """SIGKILL while writing leaves a hidden staging folder or temporary file; the next run
+    holding the lock removes those (and only those) of its own output."""
+    (tmp_path / ".out.k3j2h1g0").mkdir()
+    (tmp_path / ".out.k3j2h1g0" / "forecast.csv").write_text("half")
+    (tmp_path / ".out.ab_4cd9z.png").write_bytes(b"half")
+    keep = [".out.notes", ".other.k3j2h1g0", "out.k3j2h1g0", ".out.k3j2h1g0x", ".out.abcdefgh.lock"]
+    for name in keep:
+        (tmp_path / name).write_text("not ours")
+    with io.output_lock(tmp_path / "out"):
+        assert sorted(p.name for p in tmp_path.iterdir()) == sorted(keep + [".out.lock"])
