@@ -232,6 +232,31 @@ def test_a_disk_that_fills_while_saving_leaves_the_previous_model_whole(tmp_path
     Forecaster.load(target)
 
 
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A real 16 KiB file system (tmpfs), where the operating system allows mounting one."""
+    disk = tmp_path / "tiny"
+    disk.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(disk)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", str(disk)], capture_output=True)
+
+
+def test_a_real_disk_too_small_for_the_model_gives_exit_1_and_no_file(tiny_disk, tmp_path, capsys):
+    """Not a monkeypatched writer: the kernel says ENOSPC half way through the model file."""
+    csv = _series_csv(tmp_path / "s.csv", n=240)
+    code = main(["fit", str(csv), "-H", "6", "-o", str(tiny_disk / "m.safetensors"), "--max-steps", "5"])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("rnnkit: error: ") and "No space left" in last and "Traceback" not in err
+    assert list(tiny_disk.iterdir()) == []  # neither the model nor a temporary file
+
+
 @pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads child processes from /proc")
 def test_sigkill_during_training_leaves_no_model_and_blocks_no_later_run(tmp_path):
     """SIGKILL cannot be handled: what is promised is that the output is absent or whole, the
