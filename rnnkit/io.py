@@ -89,9 +89,10 @@ def _remove_leftovers(path: Path) -> None:
     """Remove the staging folders and temporary files (:func:`staged_files`,
     :func:`atomic_path`) that a killed run left beside ``path``. SIGKILL gives a run no chance
     to remove them itself; the caller holds the lock, so no live run owns them."""
-    # mkdtemp/mkstemp's 8 random characters, then the suffixes atomic_path is given (a closed
-    # list, so that another output named like ours plus a dot never loses its lock or files)
-    own = re.compile(re.escape(f".{path.name}.") + r"[a-z0-9_]{8}(\.tmp|\.safetensors|\.png)?")
+    # mkdtemp/mkstemp's 8 random characters, then one of atomic_path's suffixes (a closed list,
+    # so that another output named like ours plus a dot never loses its lock or files)
+    suffixes = "|".join(re.escape(s) for s in TEMP_SUFFIXES)
+    own = re.compile(re.escape(f".{path.name}.") + rf"[a-z0-9_]{{8}}({suffixes})?")
     for entry in path.parent.iterdir():
         if own.fullmatch(entry.name):
             if entry.is_dir() and not entry.is_symlink():
@@ -100,10 +101,18 @@ def _remove_leftovers(path: Path) -> None:
                 entry.unlink(missing_ok=True)
 
 
+#: The endings atomic_path gives its temporary files (writers that pick a format by the file's
+#: ending need theirs); the leftovers of a killed run are recognised by them.
+TEMP_SUFFIXES = (".tmp", ".safetensors", ".png")
+
+
 @contextmanager
 def atomic_path(path: str | os.PathLike[str], suffix: str = "") -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it onto ``path`` only if the block succeeds,
-    so an interrupted write never leaves a half file."""
+    so an interrupted write never leaves a half file. ``suffix``: one of :data:`TEMP_SUFFIXES`
+    (default ".tmp")."""
+    if (suffix or ".tmp") not in TEMP_SUFFIXES:
+        raise ValueError(f"suffix: expected one of {TEMP_SUFFIXES}, got {suffix!r}")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix or ".tmp", dir=path.parent)

@@ -108,8 +108,7 @@ def load_checkpoint(path: str | os.PathLike) -> Resumed:
     tensors, meta = io.load_model(path, kind=KIND)
     try:
         vocab, config = Vocab(meta["vocab"]), ModelConfig.from_dict(meta["model"])
-        io.check_claimed_tensors(path, tensors, f"{config.num_layers} layers", 2 * config.num_layers)
-        shapes = CharLM.parameter_shapes(len(vocab), config)
+        shapes = CharLM.file_shapes(path, tensors, len(vocab), config)
         state_shape = (config.num_layers, int(meta["train"]["batch_size"]), config.hidden_size)
         n_carry = sum(1 for k in tensors if k.startswith("carry."))
         optim_names = [k for k in tensors if k.startswith("optim.")]

@@ -195,6 +195,14 @@ class CharLM(nn.Module):
         layer = get_cell(config.cell).module.parameter_shapes(n_in, H, config.num_layers)
         return shapes | {f"rnn.{k}": v for k, v in layer.items()} | {"head.weight": (V, H), "head.bias": (V,)}
 
+    @classmethod
+    def file_shapes(cls, path: str | PathLike, tensors: dict, vocab_size: int,
+                    config: ModelConfig) -> dict[str, tuple[int, ...]]:
+        """:meth:`parameter_shapes` for a file's claimed config, after refusing a claim of more
+        layers than the file has tensors (listing 10**12 layers' names would exhaust memory)."""
+        io.check_claimed_tensors(path, tensors, f"{config.num_layers} layers", 2 * config.num_layers)
+        return cls.parameter_shapes(vocab_size, config)
+
     def save(self, path: str | PathLike, train_config: dict | None = None) -> None:
         """Write the model (weights, vocabulary, config, ``summary``, and ``train_config`` if
         given) to one safetensors file at ``path``, atomically; read it with :meth:`load`."""
@@ -223,8 +231,7 @@ class CharLM(nn.Module):
             raise ValueError(f"{where}: {exc}") from None
         # Names and shapes first, from the metadata alone: a small file claiming a huge model
         # is refused before anything is allocated for it.
-        io.check_claimed_tensors(path, tensors, f"{config.num_layers} layers", 2 * config.num_layers)
-        io.check_tensors(path, tensors, cls.parameter_shapes(len(vocab), config))
+        io.check_tensors(path, tensors, cls.file_shapes(path, tensors, len(vocab), config))
         model = cls(vocab, config)
         model.load_state_dict(tensors)
         summary = meta.get("summary", {})
