@@ -360,8 +360,8 @@ class LSTM(RNNBase):
     n_states = 2
 
     def _cell_forward(self, x, states0, weights, valid):
-        hs, cs, cache = lstm.forward(x, states0[0], states0[1], *weights, valid=valid)
-        return hs, (hs[-1], cs[-1]), cache
+        hs, c_n, cache = lstm.forward(x, states0[0], states0[1], *weights, valid=valid)
+        return hs, (hs[-1], c_n), cache
 
     def _cell_backward(self, dout, dfinal, cache):
         dx, dh0, dc0, grads = lstm.backward(dout, dfinal[0], dfinal[1], cache)

@@ -1,19 +1,20 @@
 """GRU cell over a whole sequence (docs/math.md, "GRU"), exactly torch's variant:
 
-    r = sigmoid(x W_ir^T + b_ir + h W_hr^T + b_hr)
-    z = sigmoid(x W_iz^T + b_iz + h W_hz^T + b_hz)
-    n = tanh(x W_in^T + b_in + r * (h W_hn^T + b_hn))
+    r = sigmoid(W_ir x + b_ir + W_hr h + b_hr)
+    z = sigmoid(W_iz x + b_iz + W_hz h + b_hz)
+    n = tanh(W_in x + b_in + r * (W_hn h + b_hn))
     h' = (1 - z) * n + z * h  =  n + z * (h - n)
 
-As in the LSTM kernel, sigmoid(u) = (1 + tanh(u / 2)) / 2 with the halving folded into scaled
-copies of the r and z rows, so one tanh covers both gates.
+States and gates are feature-major (common.py). As in the LSTM kernel, sigmoid(u) =
+(1 + tanh(u / 2)) / 2 with the halving folded into scaled copies of the r and z rows, so one tanh
+covers both gates.
 
 BPTT, with dh the gradient arriving at h':
     dn~ = dh * (1 - z) * (1 - n^2)          (n~: pre-activation of n)
     dz~ = dh * (h - n) * z(1 - z)
-    dr~ = dn~ * (h W_hn^T + b_hn) * r(1 - r)
+    dr~ = dn~ * (W_hn h + b_hn) * r(1 - r)
     gradient of the hidden projection: [dr~, dz~, dn~ * r];  of the input projection: [dr~, dz~, dn~]
-    dh_prev = dh * z + [dr~, dz~, dn~ * r] W_hh
+    dh_prev = dh * z + W_hh^T [dr~, dz~, dn~ * r]
 """
 from __future__ import annotations
 
@@ -21,14 +22,20 @@ import numpy as np
 
 from rnnkit.nn.cells.common import (
     WeightGrads,
+    batch_major,
     carry_padded,
+    feature_major,
+    gate_major,
     input_side_gradients,
     project_inputs,
     recurrent_weight_gradient,
+    valid_steps,
 )
 
-#: What :func:`forward` keeps for :func:`backward`: x, hs, gates, hidden_n, w_ih, w_hh, valid, has_bias.
-Cache = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None, bool]
+#: What :func:`forward` keeps for :func:`backward`: x, the returned states (T+1, B, H), the same
+#: feature-major (T+1, H, B), gates, hidden_n, w_ih, w_hh, valid (T, 1, B), has_bias.
+Cache = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+              np.ndarray | None, bool]
 
 
 def forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndarray | None,
@@ -44,73 +51,87 @@ def forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, b
         bias = b_ih.copy()
         bias[: 2 * H] += b_hh[: 2 * H]  # r and z see both biases added; n keeps b_hn apart
         bias *= half
-        b_hn = b_hh[2 * H :]
-    gates = project_inputs(x, w_ih * half[:, None], bias)  # becomes [r, z, n] activations
-    w_hh_scaled_t = np.ascontiguousarray((w_hh * half[:, None]).T)  # contiguous: faster GEMM
-    hidden_n = np.empty((T, B, H), dtype=x.dtype)  # h W_hn^T + b_hn, kept for dr
-    hs = np.empty((T + 1, B, H), dtype=x.dtype)
-    hs[0] = h0
-    recur = np.empty((B, 3 * H), dtype=x.dtype)
+        b_hn = b_hh[2 * H :, None]
+    gates = project_inputs(x, w_ih * half[:, None], bias)  # (T, 3H, B), becomes [r, z, n]
+    w_hh_scaled = w_hh * half[:, None]
+    hidden_n = np.empty((T, H, B), dtype=x.dtype)  # W_hn h + b_hn, kept for dr
+    hs = np.empty((T + 1, H, B), dtype=x.dtype)
+    hs[0] = h0.T
+    recur = np.empty((3 * H, B), dtype=x.dtype)
+    gated = np.empty((H, B), dtype=x.dtype)
+    mask = valid_steps(valid)
     for t in range(T):
         a = gates[t]
-        np.matmul(hs[t], w_hh_scaled_t, out=recur)
-        rz, n = a[:, : 2 * H], a[:, 2 * H :]
-        rz += recur[:, : 2 * H]
+        np.matmul(w_hh_scaled, hs[t], out=recur)
+        rz, n = a[: 2 * H], a[2 * H :]
+        rz += recur[: 2 * H]
         np.tanh(rz, out=rz)
         rz *= 0.5
         rz += 0.5
         hn = hidden_n[t]
         if b_ih is not None:
-            np.add(recur[:, 2 * H :], b_hn, out=hn)
+            np.add(recur[2 * H :], b_hn, out=hn)
         else:
-            hn[...] = recur[:, 2 * H :]
-        n += rz[:, :H] * hn
+            hn[...] = recur[2 * H :]
+        np.multiply(rz[:H], hn, out=gated)
+        n += gated
         np.tanh(n, out=n)
         h_new = hs[t + 1]
         np.subtract(hs[t], n, out=h_new)
-        h_new *= rz[:, H:]
+        h_new *= rz[H:]
         h_new += n
-        if valid is not None:
-            carry_padded(h_new, hs[t], valid[t])
-    cache = (x, hs, gates, hidden_n, w_ih, w_hh, valid, b_ih is not None)
-    return hs, cache
+        if mask is not None:
+            carry_padded(h_new, hs[t], mask[t])
+    states = batch_major(hs)
+    cache = (x, states, hs, gates, hidden_n, w_ih, w_hh, mask, b_ih is not None)
+    return states, cache
 
 
 def backward(dout: np.ndarray | None, dh_n: np.ndarray,
              cache: Cache) -> tuple[np.ndarray, np.ndarray, WeightGrads]:
     """Gradients for the inputs, ``h0`` and the four parameters; see :func:`rnn.backward`."""
-    x, hs, gates, hidden_n, w_ih, w_hh, valid, has_bias = cache
-    T, B, H = hidden_n.shape
-    r, z, n = gates[..., :H], gates[..., H : 2 * H], gates[..., 2 * H :]
-    # Step-independent factors. A padded step (valid = 0) passes dh straight through, which is
-    # folded in here: its cell factors are zero and its direct factor is one.
-    to_n = (1.0 - z) * (1.0 - n * n)
-    to_z = (hs[:-1] - n) * z * (1.0 - z)
-    to_r = hidden_n * r * (1.0 - r)
-    direct = z.copy()
-    if valid is not None:
-        to_n *= valid
-        to_z *= valid
-        direct *= valid
-        direct += ~valid
+    x, states, hs, gates, hidden_n, w_ih, w_hh, mask, has_bias = cache
+    T, H, B = hidden_n.shape
+    r, z, n = gates[:, :H], gates[:, H : 2 * H], gates[:, 2 * H :]
+    # Step-independent factors, for all t at once, in place (no whole-sequence temporaries). A
+    # padded step (valid = 0) passes dh straight through, which is folded in here: its cell
+    # factors are zero and its direct factor is one.
+    one_minus_z = np.subtract(1.0, z)
+    to_n = np.multiply(n, n)
+    np.subtract(1.0, to_n, out=to_n)
+    to_n *= one_minus_z
+    to_z = np.multiply(one_minus_z, z, out=one_minus_z)
+    to_z *= np.subtract(hs[:-1], n, out=np.empty_like(to_z))
+    to_r = np.subtract(1.0, r)
+    to_r *= r
+    to_r *= hidden_n
+    direct = z
+    if mask is not None:
+        to_n *= mask
+        to_z *= mask
+        direct = z * mask
+        direct += ~mask
     d_hidden = np.empty_like(gates)  # gradient of the hidden projection, [dr~, dz~, dn~ * r]
-    d_n = np.empty((T, B, H), dtype=x.dtype)  # dn~
-    dh = dh_n.copy()
+    d_n = np.empty((T, H, B), dtype=x.dtype)  # dn~
+    w_hh_t = np.ascontiguousarray(w_hh.T)  # (H, 3H)
+    dh = feature_major(dh_n)
+    dout_f = None if dout is None else dout.transpose(0, 2, 1)
     passed = np.empty_like(dh)
     for t in range(T - 1, -1, -1):
-        if dout is not None:
-            dh += dout[t]
+        if dout_f is not None:
+            dh += dout_f[t]
         dht = d_hidden[t]
         np.multiply(dh, to_n[t], out=d_n[t])
-        np.multiply(dh, to_z[t], out=dht[:, H : 2 * H])
-        np.multiply(d_n[t], to_r[t], out=dht[:, :H])
-        np.multiply(d_n[t], r[t], out=dht[:, 2 * H :])
+        np.multiply(dh, to_z[t], out=dht[H : 2 * H])
+        np.multiply(d_n[t], to_r[t], out=dht[:H])
+        np.multiply(d_n[t], r[t], out=dht[2 * H :])
         np.multiply(dh, direct[t], out=passed)
-        np.matmul(dht, w_hh, out=dh)
+        np.matmul(w_hh_t, dht, out=dh)
         dh += passed
-    d_input = np.concatenate([d_hidden[..., : 2 * H], d_n], axis=-1)
-    dx, dw_ih, db_ih = input_side_gradients(d_input, x, w_ih)
-    dw_hh = recurrent_weight_gradient(d_hidden, hs[:-1])
+    flat_hidden = gate_major(d_hidden)
+    flat_input = np.concatenate([flat_hidden[: 2 * H], gate_major(d_n)])
+    dx, dw_ih, db_ih = input_side_gradients(flat_input, x, w_ih)
+    dw_hh = recurrent_weight_gradient(flat_hidden, states[:-1])
     if not has_bias:
-        return dx, dh, (dw_ih, dw_hh, None, None)
-    return dx, dh, (dw_ih, dw_hh, db_ih, d_hidden.sum(axis=(0, 1)))
+        return dx, batch_major(dh), (dw_ih, dw_hh, None, None)
+    return dx, batch_major(dh), (dw_ih, dw_hh, db_ih, flat_hidden.sum(axis=1))

@@ -1,19 +1,19 @@
 """LSTM cell over a whole sequence (docs/math.md, "LSTM"). Torch's gate order i, f, g, o:
 
-    [i, f, g, o]_t = x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh     (pre-activations)
+    [i, f, g, o]_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh     (pre-activations)
     i, f, o = sigmoid(.)    g = tanh(.)
     c_t = f * c_{t-1} + i * g
     h_t = o * tanh(c_t)
 
-Two choices for speed, invisible outside this file: the rows are reordered to o, i, f, g so the
-three sigmoid gates are one contiguous block (o, i, f) and so are the three gates driven by dc
-(i, f, g), and sigmoid(u) = (1 + tanh(u / 2)) / 2 with the
+Choices for speed, invisible outside this file: states and gates are feature-major (common.py),
+the rows are reordered to o, i, f, g so the three sigmoid gates are one contiguous block (o, i, f)
+and so are the three gates driven by dc (i, f, g), and sigmoid(u) = (1 + tanh(u / 2)) / 2 with the
 halving folded into a scaled copy of the weights, so each step applies one tanh to all gates.
 
 BPTT, with dh, dc the gradients arriving at h_t, c_t:
     dc += dh * o * (1 - tanh(c_t)^2)
     d[o, i, f, g] = [dh * tanh(c_t) * o(1-o), dc * g * i(1-i), dc * c_{t-1} * f(1-f), dc * i * (1-g^2)]
-    dc_{t-1} = dc * f,  dh_{t-1} = d[o, i, f, g] W_hh
+    dc_{t-1} = dc * f,  dh_{t-1} = W_hh^T d[o, i, f, g]
 Every factor that does not depend on dh or dc is computed for all steps before the loop.
 """
 from __future__ import annotations
@@ -22,14 +22,19 @@ import numpy as np
 
 from rnnkit.nn.cells.common import (
     WeightGrads,
+    batch_major,
     carry_padded,
+    feature_major,
+    gate_major,
     input_side_gradients,
     project_inputs,
     recurrent_weight_gradient,
+    valid_steps,
 )
 
-#: What :func:`forward` keeps for :func:`backward`: x, hs, cs, tanh_c, gates, w_ih and w_hh in
-#: the internal row order, that order, valid, has_bias.
+#: What :func:`forward` keeps for :func:`backward`: x, the returned states (T+1, B, H), cells
+#: (T+1, H, B), tanh_c, gates, w_ih and w_hh in the internal row order, that order, valid
+#: (T, 1, B), has_bias.
 Cache = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
               np.ndarray | None, bool]
 
@@ -45,8 +50,8 @@ def forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray, w_h
             valid: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, Cache]:
     """Run the cell over ``x`` (T, B, I) from ``(h0, c0)``, each (B, H).
 
-    Returns states ``hs`` and cells ``cs``, each (T+1, B, H) with index 0 the initial value, and
-    the cache for :func:`backward`.
+    Returns the states ``hs`` (T+1, B, H) with index 0 the initial state, the last cell ``c_n``
+    (B, H), and the cache for :func:`backward`.
     """
     T, B, _ = x.shape
     H = h0.shape[-1]
@@ -55,77 +60,91 @@ def forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray, w_h
     half[: 3 * H] = 0.5  # sigmoid gates see u/2
     w_ih_i, w_hh_i = w_ih[order], w_hh[order]
     bias = None if b_ih is None else (b_ih + b_hh)[order] * half
-    gates = project_inputs(x, w_ih_i * half[:, None], bias)  # (T, B, 4H), becomes activations
-    w_hh_scaled_t = np.ascontiguousarray((w_hh_i * half[:, None]).T)  # contiguous: faster GEMM
-    hs = np.empty((T + 1, B, H), dtype=x.dtype)
+    gates = project_inputs(x, w_ih_i * half[:, None], bias)  # (T, 4H, B), becomes activations
+    w_hh_scaled = w_hh_i * half[:, None]
+    recur = np.empty((4 * H, B), dtype=x.dtype)
+    hs = np.empty((T + 1, H, B), dtype=x.dtype)
     cs = np.empty_like(hs)
-    tanh_c = np.empty((T, B, H), dtype=x.dtype)
-    hs[0], cs[0] = h0, c0
-    recur = np.empty((B, 4 * H), dtype=x.dtype)
-    ig = np.empty((B, H), dtype=x.dtype)
+    tanh_c = np.empty((T, H, B), dtype=x.dtype)
+    hs[0], cs[0] = h0.T, c0.T
+    ig = np.empty((H, B), dtype=x.dtype)
+    mask = valid_steps(valid)
     for t in range(T):
         a = gates[t]
-        np.matmul(hs[t], w_hh_scaled_t, out=recur)
+        np.matmul(w_hh_scaled, hs[t], out=recur)
         a += recur
         np.tanh(a, out=a)
-        sig = a[:, : 3 * H]
+        sig = a[: 3 * H]
         sig *= 0.5
         sig += 0.5
-        o, i, f, g = a[:, :H], a[:, H : 2 * H], a[:, 2 * H : 3 * H], a[:, 3 * H :]
+        o, i, f, g = a[:H], a[H : 2 * H], a[2 * H : 3 * H], a[3 * H :]
         np.multiply(f, cs[t], out=cs[t + 1])
         np.multiply(i, g, out=ig)
         cs[t + 1] += ig
         np.tanh(cs[t + 1], out=tanh_c[t])
         np.multiply(o, tanh_c[t], out=hs[t + 1])
-        if valid is not None:
-            carry_padded(hs[t + 1], hs[t], valid[t])
-            carry_padded(cs[t + 1], cs[t], valid[t])
-    cache = (x, hs, cs, tanh_c, gates, w_ih_i, w_hh_i, order, valid, b_ih is not None)
-    return hs, cs, cache
+        if mask is not None:
+            carry_padded(hs[t + 1], hs[t], mask[t])
+            carry_padded(cs[t + 1], cs[t], mask[t])
+    states = batch_major(hs)
+    cache = (x, states, cs, tanh_c, gates, w_ih_i, w_hh_i, order, mask, b_ih is not None)
+    return states, batch_major(cs[-1]), cache
 
 
 def backward(dout: np.ndarray | None, dh_n: np.ndarray, dc_n: np.ndarray,
              cache: Cache) -> tuple[np.ndarray, np.ndarray, np.ndarray, WeightGrads]:
     """Gradients for the inputs, ``(h0, c0)`` and the four parameters (torch layout).
 
+    ``dout`` (T, B, H) or None, ``dh_n`` and ``dc_n`` (B, H).
     Returns ``dx, dh0, dc0, (dw_ih, dw_hh, db_ih, db_hh)``.
     """
-    x, hs, cs, tanh_c, gates, w_ih_i, w_hh_i, order, valid, has_bias = cache
-    T, B, H = tanh_c.shape
-    o, i, f, g = (gates[..., k * H : (k + 1) * H] for k in range(4))
-    # Step-independent factors (see module docstring), for all t at once.
-    dh_to_dc = o * (1.0 - tanh_c * tanh_c)
+    x, states, cs, tanh_c, gates, w_ih_i, w_hh_i, order, mask, has_bias = cache
+    T, H, B = tanh_c.shape
+    o, i, f, g = (gates[:, k * H : (k + 1) * H] for k in range(4))
+    # Step-independent factors (module docstring) for all t at once, written in place: each is
+    # three passes over contiguous (H, B) blocks and no whole-sequence temporary.
     factors = np.empty_like(gates)
-    np.multiply(tanh_c * o, 1.0 - o, out=factors[..., :H])
-    np.multiply(g * i, 1.0 - i, out=factors[..., H : 2 * H])
-    np.multiply(cs[:-1] * f, 1.0 - f, out=factors[..., 2 * H : 3 * H])
-    np.multiply(i, 1.0 - g * g, out=factors[..., 3 * H :])
-    forget = f.copy()
-    if valid is not None:
-        factors *= valid
-        forget *= valid
-        keep = ~valid
-    # View the gate axis as (4, H) so the three dc-driven gates are one broadcast product.
+    fo, fi, ff, fg = (factors[:, k * H : (k + 1) * H] for k in range(4))
+    for out, s, times in ((fo, o, tanh_c), (fi, i, g), (ff, f, cs[:-1])):
+        np.subtract(1.0, s, out=out)
+        out *= s
+        out *= times
+    np.multiply(g, g, out=fg)
+    np.subtract(1.0, fg, out=fg)
+    fg *= i
+    dh_to_dc = np.multiply(tanh_c, tanh_c)
+    np.subtract(1.0, dh_to_dc, out=dh_to_dc)
+    dh_to_dc *= o
+    forget = f
+    if mask is not None:
+        factors *= mask
+        forget = f * mask
+        keep = ~mask
     dgates = np.empty_like(gates)
-    dg4, fac4 = dgates.reshape(T, B, 4, H), factors.reshape(T, B, 4, H)
-    dg_o, fac_o = dgates[..., :H], factors[..., :H]
-    dh, dc = dh_n.copy(), dc_n.copy()
+    # The three dc-driven gates viewed as (3, H, B): one broadcast product with dc (H, B).
+    fac3, dg3 = factors[:, H:].reshape(T, 3, H, B), dgates[:, H:].reshape(T, 3, H, B)
+    w_hh_t = np.ascontiguousarray(w_hh_i.T)  # (H, 4H): dh_{t-1} = W_hh^T dG_t
+    dh, dc = feature_major(dh_n), feature_major(dc_n)
+    dout_f = None if dout is None else dout.transpose(0, 2, 1)  # (T, H, B) view
+    to_c = np.empty_like(dh)
     for t in range(T - 1, -1, -1):
-        if dout is not None:
-            dh += dout[t]
-        if valid is not None:
+        if dout_f is not None:
+            dh += dout_f[t]
+        if mask is not None:
             kept_h, kept_c = dh * keep[t], dc * keep[t]
-        dc += dh * dh_to_dc[t]
-        np.multiply(fac4[t, :, 1:], dc[:, None, :], out=dg4[t, :, 1:])
-        np.multiply(fac_o[t], dh, out=dg_o[t])
+        np.multiply(dh, dh_to_dc[t], out=to_c)
+        dc += to_c
+        np.multiply(fo[t], dh, out=dgates[t, :H])
+        np.multiply(fac3[t], dc, out=dg3[t])
         dc *= forget[t]
-        np.matmul(dgates[t], w_hh_i, out=dh)
-        if valid is not None:
+        np.matmul(w_hh_t, dgates[t], out=dh)
+        if mask is not None:
             dh += kept_h
             dc += kept_c
-    dx, dw_ih, db = input_side_gradients(dgates, x, w_ih_i)
-    dw_hh = recurrent_weight_gradient(dgates, hs[:-1])
+    flat = gate_major(dgates)
+    dx, dw_ih, db = input_side_gradients(flat, x, w_ih_i)
+    dw_hh = recurrent_weight_gradient(flat, states[:-1])
     back = np.argsort(order)  # our o, i, f, g rows back to torch's i, f, g, o
     dw_ih, dw_hh, db = dw_ih[back], dw_hh[back], db[back]
     grads = (dw_ih, dw_hh, db, db.copy()) if has_bias else (dw_ih, dw_hh, None, None)
-    return dx, dh, dc, grads
+    return dx, batch_major(dh), batch_major(dc), grads
