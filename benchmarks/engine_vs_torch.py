@@ -9,6 +9,12 @@ numpy's OpenBLAS threads and torch's OpenMP threads are two pools on the same tw
 first call after the other library ran pays for waking its own pool (measured here: 4x on the
 smallest shapes, for both libraries). A user runs one library at a time, so we time that. ``--long`` adds 100/200/400-step rows to show the time stays
 linear in the sequence length (subnormal floats would break that).
+
+The ``floor`` column is the time of the engine's GEMMs alone, the same calls on the same shapes
+and threads as the kernels make them (rnnkit/nn/cells/common.py's layout): T per-step recurrent
+GEMMs forward and T backward, the input projection, and the three after-loop weight/input
+GEMMs, per layer. No change outside the GEMMs can take rnnkit below it; ``floor/torch`` above a
+target ratio means that target needs a faster GEMM, not better NumPy.
 """
 from __future__ import annotations
 
@@ -60,6 +66,39 @@ def measure(kind: str, shape, repeats: int, torch):
     return statistics.median(t_ours), statistics.median(t_theirs)
 
 
+def gemm_floor(kind: str, shape, repeats: int) -> float:
+    """Median time of the GEMMs one forward+backward of the engine makes, and nothing else."""
+    B, T, I, H, L = shape
+    G = {"RNN": 1, "GRU": 3, "LSTM": 4}[kind] * H
+    rng = np.random.default_rng(0)
+    calls = []
+    for layer in range(L):
+        n_in = (I if layer == 0 else H) + 1  # + the row of ones that carries the bias
+        w_ih, w_hh = rng.standard_normal((G, n_in), np.float32), rng.standard_normal((G, H), np.float32)
+        x_f, proj = rng.standard_normal((T, n_in, B), np.float32), np.empty((T, G, B), np.float32)
+        h, recur, w_hh_t = rng.standard_normal((H, B), np.float32), np.empty((G, B), np.float32), w_hh.T.copy()
+        d_g, dh = rng.standard_normal((G, B), np.float32), np.empty((H, B), np.float32)
+        flat, x2, h2 = (rng.standard_normal(s, np.float32) for s in ((G, T * B), (T * B, n_in - 1), (T * B, H)))
+        w_in = w_ih[:, :-1]
+        calls += [lambda w_ih=w_ih, x_f=x_f, proj=proj: np.matmul(w_ih, x_f, out=proj)]
+        calls += [lambda w_hh=w_hh, h=h, recur=recur: np.matmul(w_hh, h, out=recur)] * T
+        calls += [lambda w_hh_t=w_hh_t, d_g=d_g, dh=dh: np.matmul(w_hh_t, d_g, out=dh)] * T
+        calls += [lambda flat=flat, w_in=w_in: flat.T @ w_in, lambda flat=flat, x2=x2: flat @ x2,
+                  lambda flat=flat, h2=h2: flat @ h2]
+
+    def run():
+        for call in calls:
+            call()
+
+    run()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
 def _time_after_warm_call(step, *args) -> float:
     step(*args)  # untimed: wakes this library's thread pool after the other library ran
     start = time.perf_counter()
@@ -82,14 +121,17 @@ def main() -> None:
     shapes = SHAPES + (LONG if args.long else [])
     print(f"torch {torch.__version__}, numpy {np.__version__}, {args.threads} threads, "
           f"float32, forward+backward, median of {args.repeats}")
-    print(f"{'cell':5} {'B':>3} {'T':>4} {'I':>3} {'H':>4} {'L':>2} {'rnnkit ms':>10} {'torch ms':>9} {'ratio':>6}")
+    print(f"{'cell':5} {'B':>3} {'T':>4} {'I':>3} {'H':>4} {'L':>2} {'rnnkit ms':>10} {'torch ms':>9} {'ratio':>6}"
+          f" {'floor ms':>9} {'floor/torch':>11}")
     with threadpool_limits(limits=args.threads):
         for kind in args.cells.split(","):
             for shape in shapes:
                 ours, theirs = measure(kind, shape, args.repeats, torch)
+                floor = gemm_floor(kind, shape, args.repeats)
                 B, T, I, H, L = shape
                 print(f"{kind:5} {B:3d} {T:4d} {I:3d} {H:4d} {L:2d} {ours * 1e3:10.2f} "
-                      f"{theirs * 1e3:9.2f} {ours / theirs:6.2f}", flush=True)
+                      f"{theirs * 1e3:9.2f} {ours / theirs:6.2f} {floor * 1e3:9.2f} {floor / theirs:11.2f}",
+                      flush=True)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ BPTT, with dh, dc the gradients arriving at h_t, c_t:
     dc += dh * o * (1 - tanh(c_t)^2)
     d[o, i, f, g] = [dh * tanh(c_t) * o(1-o), dc * g * i(1-i), dc * c_{t-1} * f(1-f), dc * i * (1-g^2)]
     dc_{t-1} = dc * f,  dh_{t-1} = W_hh^T d[o, i, f, g]
-Every factor that does not depend on dh or dc is computed for all steps before the loop.
+Every factor that does not depend on dh or dc is computed for a block of steps at once.
 """
 from __future__ import annotations
 
@@ -25,10 +25,12 @@ from rnnkit.nn.cells.common import (
     batch_major,
     carry_padded,
     feature_major,
-    gate_major,
     input_side_gradients,
     project_inputs,
     recurrent_weight_gradient,
+    steps_per_block,
+    store_block,
+    transposed,
     valid_steps,
 )
 
@@ -91,57 +93,73 @@ def forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray, w_h
     return states, batch_major(cs[-1]), cache
 
 
-def backward(dout: np.ndarray | None, dh_n: np.ndarray, dc_n: np.ndarray,
-             cache: Cache) -> tuple[np.ndarray, np.ndarray, np.ndarray, WeightGrads]:
-    """Gradients for the inputs, ``(h0, c0)`` and the four parameters (torch layout).
-
-    ``dout`` (T, B, H) or None, ``dh_n`` and ``dc_n`` (B, H).
-    Returns ``dx, dh0, dc0, (dw_ih, dw_hh, db_ih, db_hh)``.
-    """
-    x, states, cs, tanh_c, gates, w_ih_i, w_hh_i, order, mask, has_bias = cache
-    T, H, B = tanh_c.shape
+def _factors(gates: np.ndarray, tanh_c: np.ndarray, c_prev: np.ndarray, factors: np.ndarray,
+             dh_to_dc: np.ndarray) -> None:
+    """The step-independent factors of the module docstring for a block of steps, in place:
+    ``factors`` (n, 4H, B) for d[o, i, f, g] and ``dh_to_dc`` = o * (1 - tanh(c)^2) (n, H, B)."""
+    H = tanh_c.shape[1]
     o, i, f, g = (gates[:, k * H : (k + 1) * H] for k in range(4))
-    # Step-independent factors (module docstring) for all t at once, written in place: each is
-    # three passes over contiguous (H, B) blocks and no whole-sequence temporary.
-    factors = np.empty_like(gates)
     fo, fi, ff, fg = (factors[:, k * H : (k + 1) * H] for k in range(4))
-    for out, s, times in ((fo, o, tanh_c), (fi, i, g), (ff, f, cs[:-1])):
+    for out, s, times in ((fo, o, tanh_c), (fi, i, g), (ff, f, c_prev)):
         np.subtract(1.0, s, out=out)
         out *= s
         out *= times
     np.multiply(g, g, out=fg)
     np.subtract(1.0, fg, out=fg)
     fg *= i
-    dh_to_dc = np.multiply(tanh_c, tanh_c)
+    np.multiply(tanh_c, tanh_c, out=dh_to_dc)
     np.subtract(1.0, dh_to_dc, out=dh_to_dc)
     dh_to_dc *= o
-    forget = f
-    if mask is not None:
-        factors *= mask
-        forget = f * mask
-        keep = ~mask
-    dgates = np.empty_like(gates)
+
+
+def backward(dout: np.ndarray | None, dh_n: np.ndarray, dc_n: np.ndarray,
+             cache: Cache) -> tuple[np.ndarray, np.ndarray, np.ndarray, WeightGrads]:
+    """Gradients for the inputs, ``(h0, c0)`` and the four parameters (torch layout).
+
+    ``dout`` (T, B, H) or None, ``dh_n`` and ``dc_n`` (B, H).
+    Returns ``dx, dh0, dc0, (dw_ih, dw_hh, db_ih, db_hh)``.
+
+    The steps run backwards in blocks (common.steps_per_block): a block's factors are computed
+    together and used while they are still in cache.
+    """
+    x, states, cs, tanh_c, gates, w_ih_i, w_hh_i, order, mask, has_bias = cache
+    T, H, B = tanh_c.shape
+    k = steps_per_block(4 * H * B, T)
+    factors, dgates = np.empty((k, 4 * H, B), dtype=x.dtype), np.empty((k, 4 * H, B), dtype=x.dtype)
+    dh_to_dc = np.empty((k, H, B), dtype=x.dtype)
+    forget_kept = np.empty_like(dh_to_dc)
     # The three dc-driven gates viewed as (3, H, B): one broadcast product with dc (H, B).
-    fac3, dg3 = factors[:, H:].reshape(T, 3, H, B), dgates[:, H:].reshape(T, 3, H, B)
-    w_hh_t = np.ascontiguousarray(w_hh_i.T)  # (H, 4H): dh_{t-1} = W_hh^T dG_t
+    fac3, dg3 = factors[:, H:].reshape(k, 3, H, B), dgates[:, H:].reshape(k, 3, H, B)
+    flat = np.empty((4 * H, T, B), dtype=x.dtype)  # all steps' d[o, i, f, g], for the weight GEMMs
+    w_hh_t = transposed(w_hh_i)  # (H, 4H): dh_{t-1} = W_hh^T dG_t
     dh, dc = feature_major(dh_n), feature_major(dc_n)
     dout_f = None if dout is None else dout.transpose(0, 2, 1)  # (T, H, B) view
     to_c = np.empty_like(dh)
-    for t in range(T - 1, -1, -1):
-        if dout_f is not None:
-            dh += dout_f[t]
+    for end in range(T, 0, -k):
+        t0 = max(0, end - k)
+        n = end - t0
+        _factors(gates[t0:end], tanh_c[t0:end], cs[t0:end], factors[:n], dh_to_dc[:n])
+        forget = gates[t0:end, 2 * H : 3 * H]
         if mask is not None:
-            kept_h, kept_c = dh * keep[t], dc * keep[t]
-        np.multiply(dh, dh_to_dc[t], out=to_c)
-        dc += to_c
-        np.multiply(fo[t], dh, out=dgates[t, :H])
-        np.multiply(fac3[t], dc, out=dg3[t])
-        dc *= forget[t]
-        np.matmul(w_hh_t, dgates[t], out=dh)
-        if mask is not None:
-            dh += kept_h
-            dc += kept_c
-    flat = gate_major(dgates)
+            factors[:n] *= mask[t0:end]
+            forget = np.multiply(forget, mask[t0:end], out=forget_kept[:n])
+            keep = ~mask[t0:end]
+        for j in range(n - 1, -1, -1):
+            if dout_f is not None:
+                dh += dout_f[t0 + j]
+            if mask is not None:
+                kept_h, kept_c = dh * keep[j], dc * keep[j]
+            np.multiply(dh, dh_to_dc[j], out=to_c)
+            dc += to_c
+            np.multiply(factors[j, :H], dh, out=dgates[j, :H])
+            np.multiply(fac3[j], dc, out=dg3[j])
+            dc *= forget[j]
+            np.matmul(w_hh_t, dgates[j], out=dh)
+            if mask is not None:
+                dh += kept_h
+                dc += kept_c
+        store_block(flat, t0, dgates[:n])
+    flat = flat.reshape(4 * H, T * B)
     dx, dw_ih, db = input_side_gradients(flat, x, w_ih_i)
     dw_hh = recurrent_weight_gradient(flat, states[:-1])
     back = np.argsort(order)  # our o, i, f, g rows back to torch's i, f, g, o
