@@ -93,3 +93,21 @@ def test_state_dict_loads_into_torch_and_back():
     for (name, a), (_, b) in zip(module.named_parameters(), back.named_parameters()):
         np.testing.assert_array_equal(a.data, b.data, err_msg=name)
     assert list(module.state_dict()) == list(twin.state_dict())
+
+
+@pytest.mark.parametrize("cell,nonlinearity", CELLS)
+@pytest.mark.parametrize("variable", [False, True])
+@pytest.mark.parametrize("block_floats", [1, 250])
+def test_backward_in_blocks_of_steps_matches_torch(cell, nonlinearity, variable, block_floats, monkeypatch):
+    """The kernels' backward runs in blocks of steps sized for the cache; at this test's sizes one
+    block holds the whole sequence, so force blocks of 1 step and of 3-4 steps (the last one
+    partial for the GRU: 4 + 2 of T = 6)."""
+    from rnnkit.nn.cells import common
+
+    monkeypatch.setattr(common, "BLOCK_FLOATS", block_floats)
+    rng = np.random.default_rng(1)
+    module = make(cell, nonlinearity, num_layers=2, bidirectional=True)
+    x = rng.standard_normal((T, B, I))
+    lengths = [T, 2, 5, 1] if variable else None
+    errors = compare(module, x, None, lengths, rng)
+    assert max(errors.values()) <= TOL, errors

@@ -25,10 +25,12 @@ from rnnkit.nn.cells.common import (
     batch_major,
     carry_padded,
     feature_major,
-    gate_major,
     input_side_gradients,
     project_inputs,
     recurrent_weight_gradient,
+    steps_per_block,
+    store_block,
+    transposed,
     valid_steps,
 )
 
@@ -87,49 +89,70 @@ def forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, b
     return states, cache
 
 
-def backward(dout: np.ndarray | None, dh_n: np.ndarray,
-             cache: Cache) -> tuple[np.ndarray, np.ndarray, WeightGrads]:
-    """Gradients for the inputs, ``h0`` and the four parameters; see :func:`rnn.backward`."""
-    x, states, hs, gates, hidden_n, w_ih, w_hh, mask, has_bias = cache
-    T, H, B = hidden_n.shape
+def _factors(gates: np.ndarray, h_prev: np.ndarray, hidden_n: np.ndarray, to_n: np.ndarray,
+             to_z: np.ndarray, to_r: np.ndarray) -> None:
+    """The step-independent factors of the module docstring for a block of steps, in place, each
+    (n, H, B): to_n = (1 - z)(1 - n^2), to_z = (h - n) z (1 - z), to_r = (W_hn h + b_hn) r (1 - r)."""
+    H = h_prev.shape[1]
     r, z, n = gates[:, :H], gates[:, H : 2 * H], gates[:, 2 * H :]
-    # Step-independent factors, for all t at once, in place (no whole-sequence temporaries). A
-    # padded step (valid = 0) passes dh straight through, which is folded in here: its cell
-    # factors are zero and its direct factor is one.
-    one_minus_z = np.subtract(1.0, z)
-    to_n = np.multiply(n, n)
+    np.subtract(1.0, z, out=to_z)  # 1 - z, used twice
+    np.multiply(n, n, out=to_n)
     np.subtract(1.0, to_n, out=to_n)
-    to_n *= one_minus_z
-    to_z = np.multiply(one_minus_z, z, out=one_minus_z)
-    to_z *= np.subtract(hs[:-1], n, out=np.empty_like(to_z))
-    to_r = np.subtract(1.0, r)
+    to_n *= to_z
+    to_z *= z
+    np.subtract(h_prev, n, out=to_r)  # h - n, before to_r takes its own value
+    to_z *= to_r
+    np.subtract(1.0, r, out=to_r)
     to_r *= r
     to_r *= hidden_n
-    direct = z
-    if mask is not None:
-        to_n *= mask
-        to_z *= mask
-        direct = z * mask
-        direct += ~mask
-    d_hidden = np.empty_like(gates)  # gradient of the hidden projection, [dr~, dz~, dn~ * r]
-    d_n = np.empty((T, H, B), dtype=x.dtype)  # dn~
-    w_hh_t = np.ascontiguousarray(w_hh.T)  # (H, 3H)
+
+
+def backward(dout: np.ndarray | None, dh_n: np.ndarray,
+             cache: Cache) -> tuple[np.ndarray, np.ndarray, WeightGrads]:
+    """Gradients for the inputs, ``h0`` and the four parameters; see :func:`rnn.backward`.
+
+    The steps run backwards in blocks (common.steps_per_block), as in the LSTM kernel.
+    """
+    x, states, hs, gates, hidden_n, w_ih, w_hh, mask, has_bias = cache
+    T, H, B = hidden_n.shape
+    k = steps_per_block(3 * H * B, T)
+    to_n, to_z, to_r, direct = (np.empty((k, H, B), dtype=x.dtype) for _ in range(4))
+    d_hidden = np.empty((k, 3 * H, B), dtype=x.dtype)  # gradient of the hidden projection, [dr~, dz~, dn~ * r]
+    d_n = np.empty((k, H, B), dtype=x.dtype)  # dn~
+    flat_hidden = np.empty((3 * H, T, B), dtype=x.dtype)
+    flat_n = np.empty((H, T, B), dtype=x.dtype)
+    w_hh_t = transposed(w_hh)  # (H, 3H)
     dh = feature_major(dh_n)
     dout_f = None if dout is None else dout.transpose(0, 2, 1)
     passed = np.empty_like(dh)
-    for t in range(T - 1, -1, -1):
-        if dout_f is not None:
-            dh += dout_f[t]
-        dht = d_hidden[t]
-        np.multiply(dh, to_n[t], out=d_n[t])
-        np.multiply(dh, to_z[t], out=dht[H : 2 * H])
-        np.multiply(d_n[t], to_r[t], out=dht[:H])
-        np.multiply(d_n[t], r[t], out=dht[2 * H :])
-        np.multiply(dh, direct[t], out=passed)
-        np.matmul(w_hh_t, dht, out=dh)
-        dh += passed
-    flat_hidden = gate_major(d_hidden)
-    flat_input = np.concatenate([flat_hidden[: 2 * H], gate_major(d_n)])
+    for end in range(T, 0, -k):
+        t0 = max(0, end - k)
+        n = end - t0
+        _factors(gates[t0:end], hs[t0:end], hidden_n[t0:end], to_n[:n], to_z[:n], to_r[:n])
+        r, z = gates[t0:end, :H], gates[t0:end, H : 2 * H]
+        step_direct = z
+        if mask is not None:
+            # A padded step passes dh straight through: cell factors zero, direct factor one.
+            valid = mask[t0:end]
+            to_n[:n] *= valid
+            to_z[:n] *= valid
+            step_direct = np.multiply(z, valid, out=direct[:n])
+            step_direct += ~valid
+        for j in range(n - 1, -1, -1):
+            if dout_f is not None:
+                dh += dout_f[t0 + j]
+            dht = d_hidden[j]
+            np.multiply(dh, to_n[j], out=d_n[j])
+            np.multiply(dh, to_z[j], out=dht[H : 2 * H])
+            np.multiply(d_n[j], to_r[j], out=dht[:H])
+            np.multiply(d_n[j], r[j], out=dht[2 * H :])
+            np.multiply(dh, step_direct[j], out=passed)
+            np.matmul(w_hh_t, dht, out=dh)
+            dh += passed
+        store_block(flat_hidden, t0, d_hidden[:n])
+        store_block(flat_n, t0, d_n[:n])
+    flat_hidden = flat_hidden.reshape(3 * H, T * B)
+    flat_input = np.concatenate([flat_hidden[: 2 * H], flat_n.reshape(H, T * B)])
     dx, dw_ih, db_ih = input_side_gradients(flat_input, x, w_ih)
     dw_hh = recurrent_weight_gradient(flat_hidden, states[:-1])
     if not has_bias:
