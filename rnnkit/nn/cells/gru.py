@@ -119,8 +119,10 @@ def backward(dout: np.ndarray | None, dh_n: np.ndarray,
     to_n, to_z, to_r, direct = (np.empty((k, H, B), dtype=x.dtype) for _ in range(4))
     d_hidden = np.empty((k, 3 * H, B), dtype=x.dtype)  # gradient of the hidden projection, [dr~, dz~, dn~ * r]
     d_n = np.empty((k, H, B), dtype=x.dtype)  # dn~
-    flat_hidden = np.empty((3 * H, T, B), dtype=x.dtype)
-    flat_n = np.empty((H, T, B), dtype=x.dtype)
+    # All steps' gradients gate-major for the weight GEMMs: the input projection's [dr~, dz~, dn~]
+    # and, apart, the n rows of the hidden projection's (dn~ * r); r and z rows are shared.
+    flat_input = np.empty((3 * H, T, B), dtype=x.dtype)
+    flat_hidden_n = np.empty((H, T, B), dtype=x.dtype)
     w_hh_t = transposed(w_hh)  # (H, 3H)
     dh = feature_major(dh_n)
     dout_f = None if dout is None else dout.transpose(0, 2, 1)
@@ -149,12 +151,13 @@ def backward(dout: np.ndarray | None, dh_n: np.ndarray,
             np.multiply(dh, step_direct[j], out=passed)
             np.matmul(w_hh_t, dht, out=dh)
             dh += passed
-        store_block(flat_hidden, t0, d_hidden[:n])
-        store_block(flat_n, t0, d_n[:n])
-    flat_hidden = flat_hidden.reshape(3 * H, T * B)
-    flat_input = np.concatenate([flat_hidden[: 2 * H], flat_n.reshape(H, T * B)])
+        store_block(flat_input[: 2 * H], t0, d_hidden[:n, : 2 * H])
+        store_block(flat_input[2 * H :], t0, d_n[:n])
+        store_block(flat_hidden_n, t0, d_hidden[:n, 2 * H :])
+    flat_input, flat_hidden_n = flat_input.reshape(3 * H, T * B), flat_hidden_n.reshape(H, T * B)
     dx, dw_ih, db_ih = input_side_gradients(flat_input, x, w_ih)
-    dw_hh = recurrent_weight_gradient(flat_hidden, states[:-1])
+    dw_hh = np.concatenate([recurrent_weight_gradient(flat_input[: 2 * H], states[:-1]),
+                            recurrent_weight_gradient(flat_hidden_n, states[:-1])])
     if not has_bias:
         return dx, batch_major(dh), (dw_ih, dw_hh, None, None)
-    return dx, batch_major(dh), (dw_ih, dw_hh, db_ih, flat_hidden.sum(axis=1))
+    return dx, batch_major(dh), (dw_ih, dw_hh, db_ih, np.concatenate([db_ih[: 2 * H], flat_hidden_n.sum(axis=1)]))

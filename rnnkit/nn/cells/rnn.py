@@ -22,6 +22,7 @@ from rnnkit.nn.cells.common import (
     input_side_gradients,
     project_inputs,
     recurrent_weight_gradient,
+    transposed,
     valid_steps,
 )
 
@@ -81,7 +82,7 @@ def backward(dout: np.ndarray | None, dh_n: np.ndarray,
     if mask is not None:
         dpre *= mask
         keep = ~mask
-    w_hh_t = np.ascontiguousarray(w_hh.T)
+    w_hh_t = transposed(w_hh)
     dh = feature_major(dh_n)
     dout_f = None if dout is None else dout.transpose(0, 2, 1)
     for t in range(T - 1, -1, -1):
