@@ -1,6 +1,6 @@
 """Forward + backward time of rnnkit's engine against torch.nn on the CPU, same weights.
 
-    python benchmarks/engine_vs_torch.py [--repeats 7] [--threads 2] [--long]
+    python benchmarks/engine_vs_torch.py [--repeats 15] [--threads 2] [--long]
 
 Both run float32 with the same number of threads, alternating (rnnkit, torch, rnnkit, ...) so
 that noise on the shared machine hits both; the table shows medians and the ratio rnnkit/torch
@@ -110,7 +110,7 @@ def main() -> None:
     import torch
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--long", action="store_true", help="add 100/200/400-step rows")
     parser.add_argument("--cells", default="RNN,LSTM,GRU")
