@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # torch==2.13.0 first: it is the CPU build on local disk; any other resolution downloads CUDA.
 TORCH_PIN := torch==2.13.0
 
-.PHONY: demo test lint venv dev bench clean
+.PHONY: demo test lint venv dev bench report-screenshot clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,15 @@ lint: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/engine_vs_torch.py
+
+# The report as a reader sees it: a real forecast job, then a headless-Chromium screenshot of its
+# report.html (Debian package chromium; --no-sandbox because CI runs as root). Look at the PNG.
+report-screenshot: $(VENV)/.installed
+	@command -v chromium >/dev/null || { echo "report-screenshot needs chromium (apt-get install chromium)"; exit 1; }
+	$(BIN)/rnnkit forecast dataset:air_passengers -H 12 -o build/report-demo --quiet > /dev/null
+	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1000,3600 \
+		--screenshot=$(CURDIR)/build/report-screenshot.png file://$(CURDIR)/build/report-demo/report.html 2> /dev/null
+	@echo "wrote build/report-screenshot.png"
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -40,7 +40,7 @@ def gradient_flow_figure(grad_norm: np.ndarray | Sequence[float], path: str | os
     """mean_b ||dL/dh_{T-k}|| against the lag k (``grad_norm`` indexed by lag)."""
     _, ax = _pyplot().subplots(figsize=(7, 4))
     ax.plot(np.arange(len(grad_norm)), _positive(grad_norm), color="tab:red", lw=1.5)
-    _finish(ax, title, "mean ||dL/dh|| (top layer)", path)
+    _finish(ax, title, r"mean $\Vert\partial L / \partial h_{T-k}\Vert$ (top layer)", path)
 
 
 def jacobian_figure(spectral: np.ndarray | Sequence[float], frobenius: np.ndarray | Sequence[float],
@@ -52,7 +52,7 @@ def jacobian_figure(spectral: np.ndarray | Sequence[float], frobenius: np.ndarra
         ax.plot(lags, _positive(spectral), color="tab:blue", lw=1.5, label="spectral norm")
     ax.plot(lags, _positive(frobenius), color="tab:blue", lw=1, ls="--", label="Frobenius norm")
     ax.axhline(1.0, color="grey", lw=0.8)
-    _finish(ax, title, "mean ||dh_T / dh_{T-k}||", path)
+    _finish(ax, title, r"mean $\Vert\partial h_T / \partial h_{T-k}\Vert$", path)
 
 
 def memory_figure(memories: Memory | Iterable[Memory], path: str | os.PathLike[str],
@@ -70,7 +70,7 @@ def memory_figure(memories: Memory | Iterable[Memory], path: str | os.PathLike[s
         ax.plot(mem.lags, _positive(mem.sensitivity), color=f"C{i}", lw=1.5,
                 label=f"{label}horizon {mem.horizon} (>= {mem.fraction:.0%} of peak)")
         ax.axvline(mem.horizon, color=f"C{i}", lw=0.8, ls=":")
-    _finish(ax, title, "mean |dy_T / dx_{T-k}|", path)
+    _finish(ax, title, r"sensitivity: mean $|\partial y_T / \partial x_{T-k}|$", path)
 
 
 def diagnosis_figures(diagnosis: Diagnosis, out_dir: str | os.PathLike[str]) -> list[Path]:

@@ -123,22 +123,36 @@ def _write_outputs(out_dir: Path, result: WorkbenchResult, series: TimeSeries, s
         backtest_figure(step_errors, stage / "backtest.png")
         training_figure(result.model.training_, stage / "training.png")
         horizons = _memory_figure(result.model, series, stage / "memory.png")
-        best = result.metrics.index[0]
-        html_report(stage / "report.html", f"rnnkit forecast: {title}", [
-            ("Summary", f"{len(series)} points, frequency {series.freq or 'integer steps'}, horizon "
-                        f"{result.model.horizon}, {folds}-fold rolling-origin backtest. Best by MASE: {best}."
-                        + "".join(f" {name} could not be fitted ({why})." for name, why in result.unavailable.items())),
-            ("Backtest metrics (lower is better; coverage in %)", result.metrics),
-            ("Forecast", stage / "forecast.png"),
-            ("Forecast table", result.forecast),
-            ("Backtest errors by step ahead", stage / "backtest.png"),
-            ("Training of the final model's first phase", stage / "training.png"),
-            ("Memory: how far back each network looks (docs/diagnostics.md)", stage / "memory.png"),
-            ("Memory horizon", f"Mean |d forecast / d input| by lag on the latest windows. Memory horizon "
-                               f"(last lag with at least 1% of the peak sensitivity), per network: "
-                               f"{', '.join(map(str, horizons))} steps, with a window of "
-                               f"{result.model.training_['window']}."),
-        ])
+        html_report(stage / "report.html", f"rnnkit forecast: {title}", _report_sections(
+            result, series, folds, horizons, stage))
+
+
+def _report_sections(result: WorkbenchResult, series: TimeSeries, folds: int, horizons: list[int],
+                     stage: Path) -> list[tuple[str, object]]:
+    """Headings and contents of report.html, in order."""
+    from rnnkit.forecast import _report
+
+    model, metrics = result.model, result.metrics
+    points = folds * model.horizon
+    sections: list[tuple[str, object]] = [
+        ("Summary", _report.summary_text(len(series), series.freq, model.season_length_, model.horizon, folds,
+                                         metrics, result.unavailable))]
+    coverage = _report.coverage_warnings(metrics, "rnnkit", points)
+    if coverage:
+        sections.append(("Intervals", " ".join(coverage)))
+    sections += [
+        ("Backtest metrics (lower is better; coverage in %)", _report.metrics_table(metrics)),
+        ("About the metrics", "MASE: mean absolute error over that of seasonal naive in sample (below 1 beats it);"
+                              " sMAPE in %; coverage: share of held-out points inside each interval;"
+                              " fit_seconds: per backtest fold." + _report.missing_values_note(metrics)),
+        ("Forecast", stage / "forecast.png"),
+        ("Forecast table", _report.values_table(result.forecast)),
+        ("Backtest errors by step ahead", stage / "backtest.png"),
+        ("Training of the final model's first phase", stage / "training.png"),
+        ("Memory: how far back each network looks", stage / "memory.png"),
+        ("Memory horizon", _report.memory_text(horizons, model.training_["window"])),
+    ]
+    return sections
 
 
 def _memory_figure(model: Forecaster, series: TimeSeries, path, batch: int = 256) -> list[int]:

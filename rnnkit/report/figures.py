@@ -71,7 +71,8 @@ def training_figure(training: dict, path: str | os.PathLike[str]) -> None:
     groups = training.get("pipelines", [training])
     i = 0
     for _g, group in enumerate(groups):
-        name = f"{group['transform']}/{group['deseasonalise']} " if "transform" in group else ""
+        name = (f"{group['transform']} transform, season {group['deseasonalise']}, "
+                if "transform" in group else "")
         for run in group.get("phase1", []):
             if run["train_curve"]:
                 s, v = zip(*run["train_curve"])
@@ -82,8 +83,14 @@ def training_figure(training: dict, path: str | os.PathLike[str]) -> None:
             i += 1
         if "best_step" in group:
             ax.axvline(group["best_step"], color=f"C{i - 1}", ls="--", lw=1,
-                       label=f"refit steps ({name.strip() or 'all'})")
+                       label=f"refit steps ({name.strip(', ') or 'all'})")
     ax.set_yscale("log")
+    # A narrow range on a log axis gets labels like 4x10^0; plain numbers read better.
+    from matplotlib.ticker import FuncFormatter
+
+    plain = FuncFormatter(lambda v, _pos: f"{v:g}")
+    ax.yaxis.set_major_formatter(plain)
+    ax.yaxis.set_minor_formatter(plain)
     ax.set_xlabel("minibatch step")
     ax.set_ylabel("MSE (normalised units)")
     ax.set_title("Training")

@@ -120,3 +120,17 @@ def test_datasets_lists_the_bundled_series(capsys):
         assert name in out
     code, out, _ = run(["datasets", "--json"], capsys)
     assert len(json.loads(out)) >= 12
+
+
+def test_the_report_states_its_evidence_in_plain_words(tmp_path, capsys):
+    """One forecast job's report.html: frequency in words, the evidence behind "best", one number
+    format per metrics column, no raw notation, no link to a file the report folder lacks."""
+    out = tmp_path / "out"
+    code, _, err = run(["forecast", "dataset:air_passengers", "-H", "6", "-o", str(out), "--quiet",
+                        "--max-steps", "30", "--n-models", "1"], capsys)
+    assert code == 0, err
+    page = (out / "report.html").read_text()
+    assert "monthly (MS)" in page and "held-out points (3 folds x 6 steps)" in page
+    assert "little evidence" in page
+    assert "docs/diagnostics.md" not in page and "dx_{T-k}" not in page
+    assert page.count("%</td>") >= 6  # coverage as whole percents, every model
