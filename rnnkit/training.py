@@ -77,6 +77,11 @@ class Schedule:
         Wall-time budget, evaluations included; training stops at the first limit reached.
     min_delta : float
         Smallest improvement of the validation loss that counts.
+    eval_seconds : float or None
+        Also evaluate when this many seconds have passed since the last evaluation (or the
+        start), so a slow run under a time budget still reports validation losses. It adds rows
+        to the history only; with ``patience`` it would make the stopping step depend on the
+        clock, so the two are not allowed together.
     """
 
     max_steps: int | None = 1000
@@ -84,6 +89,7 @@ class Schedule:
     patience: int | None = None
     seconds: float | None = None
     min_delta: float = 1e-7
+    eval_seconds: float | None = None
 
     def __post_init__(self):
         if self.max_steps is None and self.seconds is None:
@@ -93,12 +99,20 @@ class Schedule:
             if value is not None:
                 check_positive_int(name, value)
         check_positive_int("eval_every", self.eval_every)
-        if self.seconds is not None and not (is_real_number(self.seconds) and 0 < self.seconds < math.inf):
-            raise ValueError(f"seconds: expected a positive number or None, got {self.seconds!r}")
+        for name in ("seconds", "eval_seconds"):
+            value = getattr(self, name)
+            if value is not None and not (is_real_number(value) and 0 < value < math.inf):
+                raise ValueError(f"{name}: expected a positive number or None, got {value!r}")
+        if self.eval_seconds is not None and self.patience is not None:
+            raise ValueError("eval_seconds: expected None with patience (early stopping must not depend on the "
+                             f"clock), got {self.eval_seconds!r}")
 
-    def evaluates_at(self, step: int, last: bool) -> bool:
-        """Whether an evaluation follows ``step`` (``last``: no step comes after it)."""
-        return last or step % self.eval_every == 0
+    def evaluates_at(self, step: int, last: bool, since_last_eval: float = 0.0) -> bool:
+        """Whether an evaluation follows ``step`` (``last``: no step comes after it;
+        ``since_last_eval``: seconds since the previous evaluation or the start)."""
+        if last or step % self.eval_every == 0:
+            return True
+        return self.eval_seconds is not None and since_last_eval >= self.eval_seconds
 
 
 class Trainee:
@@ -227,7 +241,8 @@ def run(trainee: Trainee, schedule: Schedule, on_step: Callable[[int, Loss], obj
         elapsed = time.perf_counter() - start
         last = (schedule.max_steps is not None and step >= schedule.max_steps) or \
                (schedule.seconds is not None and elapsed >= schedule.seconds)
-        if schedule.evaluates_at(step, last):
+        since = elapsed - (history.seconds[-1] if history.seconds else 0.0)
+        if schedule.evaluates_at(step, last, since):
             if _evaluate(trainee, step, running, history, start, on_eval, stopper, last):
                 break
             running = []

@@ -38,7 +38,7 @@ def _report_lines(prefix: str, report: dict) -> list[str]:
 
 # What a resumed run takes from its checkpoint, so none of these may be given with --resume.
 _RUN_SETTINGS = {"cell", "hidden_size", "num_layers", "embedding_dim", "dropout", "seq_len", "batch_size",
-                 "max_steps", "seconds", "lr", "clip_norm", "val_fraction", "eval_every", "seed"}
+                 "max_steps", "seconds", "lr", "clip_norm", "val_fraction", "eval_every", "eval_seconds", "seed"}
 
 
 @text.command("train")
@@ -72,6 +72,8 @@ _RUN_SETTINGS = {"cell", "hidden_size", "num_layers", "embedding_dim", "dropout"
 @click.option("--eval-every", type=click.IntRange(min=1), default=200, show_default=True,
               help="Steps between validation evaluations.")
 @deprecated_option("--eval-interval", "--eval-every", "eval_every", type=click.IntRange(min=1))
+@click.option("--eval-seconds", type=click.FloatRange(min=0), default=60.0, show_default=True,
+              help="Also evaluate after this many seconds of training since the last evaluation; 0: steps only.")
 @seed_option("Seed for the initial weights.")
 @click.option("--backend", type=click.Choice(backend_names()), default="numpy", show_default=True,
               help="Who computes: the NumPy engine or PyTorch (pip install 'rnnkit[torch]').")
@@ -87,8 +89,8 @@ _RUN_SETTINGS = {"cell", "hidden_size", "num_layers", "embedding_dim", "dropout"
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the training summary as JSON.")
 def train_cmd(file, output, cell, hidden_size, num_layers, embedding_dim, dropout, seq_len,
-              batch_size, max_steps, seconds, lr, clip_norm, val_fraction, eval_every, seed, backend, device,
-              checkpoint_every, checkpoint_seconds, resume, quiet, as_json):
+              batch_size, max_steps, seconds, lr, clip_norm, val_fraction, eval_every, eval_seconds, seed, backend,
+              device, checkpoint_every, checkpoint_seconds, resume, quiet, as_json):
     """Train a character model on the UTF-8 text FILE and save it to -o MODEL.
 
     Stateful truncated BPTT on parallel streams with Adam and gradient clipping; the last
@@ -121,7 +123,8 @@ def train_cmd(file, output, cell, hidden_size, num_layers, embedding_dim, dropou
                                    embedding_dim=embedding_dim, dropout=dropout)
         config = TrainConfig(seq_len=seq_len, batch_size=batch_size, max_steps=max_steps,
                              seconds=seconds, lr=lr, clip_norm=clip_norm,
-                             val_fraction=val_fraction, eval_every=eval_every, seed=seed)
+                             val_fraction=val_fraction, eval_every=eval_every, eval_seconds=eval_seconds or None,
+                             seed=seed)
     try:
         result = train(source, model_config, config, progress=not quiet, backend=backend, device=device,
                        checkpoints=checkpoints, resume=resume)

@@ -51,7 +51,7 @@ def pydoc_demo(seconds: float = 25.0, seed: int = 0, prime: str = "The ", length
     """
     text = pydoc_text()
     result = train(text, ModelConfig(cell="gru", hidden_size=256, num_layers=1, embedding_dim=32),
-                   TrainConfig(seq_len=64, batch_size=32, seconds=seconds, lr=3e-3, eval_every=10**9,
+                   TrainConfig(seq_len=64, batch_size=32, seconds=seconds, lr=3e-3, eval_every=10**9, eval_seconds=None,
                                eval_chars=20_000, seed=seed),
                    progress=progress)
     text_out = sample(result.model, prime=prime, length=length, temperature=0.8, seed=seed)

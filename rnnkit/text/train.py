@@ -109,6 +109,10 @@ class TrainConfig:
         The last part of the text held out for validation (none if it would hold < 2 characters).
     eval_every : int, default 200
         Steps between validation evaluations (one more at the end).
+    eval_seconds : float or None, default 60.0
+        Also evaluate when this many seconds of training have passed since the last evaluation,
+        so a slow model under a time budget still shows its validation loss; None for steps
+        only. It adds evaluations, never changes the trained weights.
     eval_chars : int or None, default 200_000
         Validate on at most this many characters (the first of the validation part), to bound
         the time of each evaluation on a large text; None for all.
@@ -127,6 +131,7 @@ class TrainConfig:
     clip_norm: float | None = 5.0
     val_fraction: float = 0.1
     eval_every: int = 200
+    eval_seconds: float | None = 60.0
     eval_chars: int | None = 200_000
     carry_state: bool = True
     seed: int = 0
@@ -140,8 +145,10 @@ class TrainConfig:
             check_positive_int("max_steps", self.max_steps)
         if self.eval_chars is not None:
             check_positive_int("eval_chars", self.eval_chars)
-        if self.seconds is not None and not (is_real_number(self.seconds) and 0 < self.seconds < math.inf):
-            raise ValueError(f"seconds: expected a positive number, got {self.seconds!r}")
+        for name in ("seconds", "eval_seconds"):
+            value = getattr(self, name)
+            if value is not None and not (is_real_number(value) and 0 < value < math.inf):
+                raise ValueError(f"{name}: expected a positive number, got {value!r}")
         if not (is_real_number(self.lr) and 0 < self.lr < math.inf):
             raise ValueError(f"lr: expected a positive number, got {self.lr!r}")
         if self.clip_norm is not None and not (is_real_number(self.clip_norm) and 0 < self.clip_norm < math.inf):
@@ -311,7 +318,8 @@ class _Loop:
 
     def run(self) -> TrainResult:
         cfg, model, streams = self.config, self.model, self.streams
-        schedule = Schedule(max_steps=cfg.step_limit, eval_every=cfg.eval_every, seconds=cfg.seconds)
+        schedule = Schedule(max_steps=cfg.step_limit, eval_every=cfg.eval_every, seconds=cfg.seconds,
+                            eval_seconds=cfg.eval_seconds)
         self._start, self._losses = time.perf_counter(), []
         with self.backend.trainer(model, lr=cfg.lr, clip_norm=cfg.clip_norm, loss="cross_entropy",
                                   stateful=True, seed=cfg.seed) as trainer:

@@ -113,3 +113,31 @@ def test_training_refuses_empty_or_binary_text():
         train("\x01\x02\x03\x04" * 10)
     with pytest.raises(ValueError, match="at least 2"):
         train("a")
+
+
+def test_evaluating_by_time_adds_validation_rows_and_leaves_the_weights_alone():
+    """``eval_seconds`` makes a slow run report validation losses between step evaluations; the
+    trained weights are the same as without it (evaluation is read-only)."""
+    from rnnkit.text import ModelConfig, TrainConfig, train
+
+    text = "the quick brown fox jumps over the lazy dog. " * 40
+    shape = ModelConfig(cell="lstm", hidden_size=16, num_layers=2, embedding_dim=8, dropout=0.2)
+    by_steps = train(text, shape, TrainConfig(seq_len=12, batch_size=4, max_steps=12, eval_every=6,
+                                              eval_seconds=None, seed=3))
+    by_time = train(text, shape, TrainConfig(seq_len=12, batch_size=4, max_steps=12, eval_every=6,
+                                             eval_seconds=1e-9, seed=3))
+    assert by_steps.history.step == [6, 12]
+    assert by_time.history.step == list(range(1, 13))  # every step is past a 1 ns budget
+    assert all(v is not None for v in by_time.history.val_loss)
+    for (name, a), (_, b) in zip(by_steps.model.named_parameters(), by_time.model.named_parameters()):
+        np.testing.assert_array_equal(a.data, b.data, err_msg=name)
+
+
+def test_eval_seconds_is_refused_with_early_stopping_and_when_not_positive():
+    from rnnkit.text import TrainConfig
+    from rnnkit.training import Schedule
+
+    with pytest.raises(ValueError, match="eval_seconds: expected None with patience"):
+        Schedule(max_steps=10, patience=3, eval_seconds=5.0)
+    with pytest.raises(ValueError, match="eval_seconds: expected a positive number"):
+        TrainConfig(eval_seconds=0)
