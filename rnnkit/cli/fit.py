@@ -97,7 +97,11 @@ def fit_cmd(data, horizon, output, id_column, date, target, covariates, fill, fr
     with distributed.process_group(device if backend == "torch" else None):
         main, processes = distributed.is_main(), distributed.world_size()
         model.progress = not quiet and main
-        model.fit(y)
+        if isinstance(y, dict):  # the output keeps the file's id and date column names
+            first = next(iter(y.values()))
+            model.fit(y, id_col=id_column or "unique_id", time_col=str(first.index.name or "ds"))
+        else:
+            model.fit(y)
         model.progress = False  # not a setting to keep in the file
         failure = None
         if main:
@@ -140,8 +144,9 @@ def fit_cmd(data, horizon, output, id_column, date, target, covariates, fill, fr
 def predict_cmd(model_file, horizon, level, output, backend, device, as_json):
     """Forecast with a model saved by `rnnkit fit` (or `rnnkit forecast -o`).
 
-    One series: rows indexed by the future time stamps. A global model: long format,
-    columns unique_id, ds, forecast (and lo_L, hi_L per level).
+    One series: rows indexed by the future time stamps, under the date column's name the
+    series was fitted with. A global model: long format, columns named as in the fitted file
+    (--id-column and the date column; unique_id, ds by default), forecast (and lo_L, hi_L per level).
 
     \b
     Examples:
@@ -157,7 +162,7 @@ def predict_cmd(model_file, horizon, level, output, backend, device, as_json):
         raise InputError(f"-H/--horizon: expected at most {model.max_horizon} for this model (the length of "
                          f"its history), got {horizon}")
     frame = model.predict(horizon, level=levels)
-    panel = "unique_id" in frame.columns  # a global model: long format (see the docstring)
+    panel = None not in model.panel_  # a global model: long format
     if output:
         io.write_text(output, frame.to_csv(index=not panel))
         click.echo(f"wrote {output}: {len(frame)} rows", err=True)

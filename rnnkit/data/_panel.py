@@ -57,11 +57,11 @@ class OnePass:
         lo, hi = self.bounds[g], self.bounds[g + 1]
         freq = self.freq[g]
         if freq is None:
-            index = pd.DatetimeIndex(self.dates[lo:hi], name="date")
+            index = pd.DatetimeIndex(self.dates[lo:hi], name=self.dates.name)
         else:
             grid, first = self.grids[freq]
             if grid is None:
-                index = pd.date_range(self.dates[lo], periods=hi - lo, freq=freq, name="date")
+                index = pd.date_range(self.dates[lo], periods=hi - lo, freq=freq, name=self.dates.name)
             else:
                 index = grid[first[g]:first[g] + hi - lo]
         where = table.where[self.rows[lo:hi]]
@@ -98,7 +98,8 @@ def one_pass(table: Table, codes: np.ndarray, n_series: int, id_col: Hashable, t
     rows = np.lexsort((dates.asi8, codes))
     sorted_codes = codes[rows]
     bounds = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=n_series))])
-    dates = pd.DatetimeIndex(dates[rows])
+    label = where_dates[1] if where_dates[0] == "column" else (dates.name or "date")  # as load_series
+    dates = pd.DatetimeIndex(dates[rows], name=label)
     values, covs = values[rows], [c[rows] for c in covs]
 
     stamps = dates.asi8
@@ -183,7 +184,7 @@ def _grid(dates: pd.DatetimeIndex, bounds: np.ndarray, members: np.ndarray, n_se
     step = ((ends - starts)[several] / (lengths[several] - 1)).min()  # the shortest step of any member
     if (ends.max() - starts.min()) / step > GRID_STEPS_PER_ROW * len(dates) + 1000:
         return None, first
-    grid = pd.date_range(starts.min(), ends.max(), freq=offset, name="date")
+    grid = pd.date_range(starts.min(), ends.max(), freq=offset, name=dates.name)
     first[members] = grid.get_indexer(starts)
     if (first[members] < 0).any():
         return None, np.zeros(n_series, dtype=np.int64)

@@ -115,7 +115,10 @@ def _series_from_table(table: Table, target, date, covariates, fill, freq, trim_
         _dates.refuse_duplicates(dates, table, name)
         # No ties remain after the duplicate check; a stable sort keeps the result reproducible.
         order = np.argsort(dates.asi8, kind="stable")
-        dates = pd.DatetimeIndex(dates[order], name="date")
+        # The index keeps the user's name for the dates (a column "month" stays "month" in every
+        # output); an unnamed index becomes "date".
+        label = where_dates[1] if where_dates[0] == "column" else (dates.name or "date")
+        dates = pd.DatetimeIndex(dates[order], name=label)
         values, covs, where = values[order], [c[order] for c in covs], where[order]
         if freq is None:
             freq = _dates.infer_freq(dates)

@@ -17,6 +17,7 @@ import pandas as pd
 
 from rnnkit import io, nn
 from rnnkit.data import TimeSeries
+from rnnkit.forecast._panel import DATE, ID
 from rnnkit.forecast._pipelines import Pipeline
 from rnnkit.forecast._training import build_network
 from rnnkit.forecast._transform import SeriesTransform
@@ -67,6 +68,7 @@ def save_forecaster(model: FittedForecaster, path: str | os.PathLike[str]) -> No
         "pipelines": [p.to_dict() for p in model.pipelines_],
         "data": {"target": many[0].target, "covariates": list(many[0].covariate_names),
                  "freq": many[0].freq, "panel": not single,
+                 "columns": {"id": model.columns_[0], "time": model.columns_[1]},
                  "series": [_axis(key, s) for key, s in panel.items()]},
         "training": model.training_,
     }
@@ -112,7 +114,8 @@ def load_forecaster(cls: type[_F], path: str | os.PathLike[str], backend: str | 
         state = {"panel_": panel, "season_length_": int(meta["season_length"]), "strategy_": strategy,
                  "nets_": nets, "pipelines_": pipelines,
                  "scaled_errors_": tensors["calibration.scaled_errors"],
-                 "calibration_scales_": tensors["calibration.scales"], "training_": meta["training"]}
+                 "calibration_scales_": tensors["calibration.scales"], "training_": meta["training"],
+                 "columns_": _columns(data)}
         return cls.from_fitted(params, state)
     except io.InvalidModelFile:
         raise
@@ -120,6 +123,15 @@ def load_forecaster(cls: type[_F], path: str | os.PathLike[str], backend: str | 
         raise io.invalid(path, str(exc)) from None
     except (KeyError, TypeError, IndexError, AttributeError, OverflowError) as exc:  # parts missing
         raise io.invalid(path, f"incomplete forecaster metadata ({type(exc).__name__}: {exc})") from None
+
+
+def _columns(data: dict) -> tuple[str, str]:
+    """The long format's id and time column names a global model answers with (Nixtla's for
+    files from before they were kept)."""
+    columns = data.get("columns", {"id": ID, "time": DATE})
+    if not isinstance(columns, dict) or set(columns) != {"id", "time"}:
+        raise ValueError(f"data.columns: expected {{'id': name, 'time': name}}, got {columns!r}")
+    return columns["id"], columns["time"]
 
 
 def _inputs(data: dict) -> int:

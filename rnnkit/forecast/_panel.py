@@ -1,7 +1,8 @@
 """Several series at once: what a global model accepts and how its forecasts come back.
 
 In and out follow the long format of Nixtla's and Darts' tabular data: one row per series and
-time stamp, columns ``unique_id``, ``ds`` and ``y`` (plus covariate columns).
+time stamp, columns ``unique_id``, ``ds`` and ``y`` (plus covariate columns), or other names given
+as ``id_col``, ``time_col``, ``target_col`` (statsforecast's keywords), which the output keeps.
 """
 from __future__ import annotations
 
@@ -17,15 +18,26 @@ from rnnkit.forecast._inputs import as_series
 ID, DATE = "unique_id", "ds"
 
 
-def is_panel(y: object) -> bool:
-    """A long-format frame (it has a ``unique_id`` column) or a mapping of series."""
-    return isinstance(y, dict) or (isinstance(y, pd.DataFrame) and ID in y.columns)
+def is_panel(y: object, id_col: str = ID) -> bool:
+    """A long-format frame (it has an ``id_col`` column) or a mapping of series."""
+    return isinstance(y, dict) or (isinstance(y, pd.DataFrame) and id_col in y.columns)
+
+
+def check_column_names(**names: str) -> None:
+    """``id_col``, ``time_col``, ``target_col``: non-empty strings, all different."""
+    for argument, name in names.items():
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"{argument}: expected a column name (a non-empty string), got {name!r}")
+    if len(set(names.values())) != len(names):
+        raise ValueError(f"{', '.join(names)}: expected different column names, got {list(names.values())}")
 
 
 def as_panel(y: pd.DataFrame | dict[str | int, TimeSeries | pd.Series | ArrayLike],
-             covariates: Sequence[str] | None = None) -> dict:
-    """``{series id: TimeSeries}`` from a long DataFrame (``unique_id``, ``ds``, ``y`` and the
-    covariate columns named in ``covariates``) or a dict of series (TimeSeries, pandas Series).
+             covariates: Sequence[str] | None = None, id_col: str = ID, time_col: str = DATE,
+             target_col: str = "y") -> dict:
+    """``{series id: TimeSeries}`` from a long DataFrame (``id_col``, ``time_col`` (optional),
+    ``target_col`` and the covariate columns named in ``covariates``) or a dict of series
+    (TimeSeries, pandas Series).
 
     Every series must share the frequency and the covariates; none may be empty.
     """
@@ -34,7 +46,9 @@ def as_panel(y: pd.DataFrame | dict[str | int, TimeSeries | pd.Series | ArrayLik
                 isinstance(c, str) for c in covariates)):
             raise TypeError("covariates: for a long-format frame, expected a list of column names, "
                             f"got {covariates!r}")
-        panel = load_panel(y, id_col=ID, date=DATE if DATE in y.columns else None, target="y",
+        if target_col not in y.columns:
+            raise ValueError(f"target_col: no column {target_col!r} in the frame; it has {list(y.columns)}")
+        panel = load_panel(y, id_col=id_col, date=time_col if time_col in y.columns else None, target=target_col,
                            covariates=None if covariates is None else list(covariates))
     else:
         if covariates is not None:
@@ -61,12 +75,13 @@ def _series_id(key):
     return int(key) if isinstance(key, np.integer) else key
 
 
-def long_frame(frames: dict) -> pd.DataFrame:
-    """Per-series forecast frames (indexed by time) stacked as ``unique_id, ds, forecast, ...``."""
+def long_frame(frames: dict, id_col: str = ID, time_col: str = DATE) -> pd.DataFrame:
+    """Per-series forecast frames (indexed by time) stacked as ``id_col, time_col, forecast, ...``
+    (by default ``unique_id, ds, forecast, ...``)."""
     parts = []
     for key, frame in frames.items():
-        part = frame.reset_index(names=DATE)
-        part.insert(0, ID, key)
+        part = frame.reset_index(names=time_col)
+        part.insert(0, id_col, key)
         parts.append(part)
     return pd.concat(parts, ignore_index=True)
 

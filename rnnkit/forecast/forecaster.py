@@ -25,7 +25,7 @@ from rnnkit.exceptions import NotFittedError
 from rnnkit.forecast._ensemble import PHASE1, REFIT, HeldOut, summary, train_ensemble
 from rnnkit.forecast._files import load_forecaster, save_forecaster
 from rnnkit.forecast._inputs import as_series, check_magnitude, season_length_for
-from rnnkit.forecast._panel import as_panel, is_panel, long_frame
+from rnnkit.forecast._panel import DATE, ID, as_panel, check_column_names, is_panel, long_frame
 from rnnkit.forecast._pipelines import Pipeline, blend, check_combine, check_pipelines, combine_weights, plan
 from rnnkit.forecast._training import predict
 from rnnkit.forecast._transform import SeriesTransform, season_periods
@@ -37,7 +37,7 @@ from rnnkit.progress import progress_bar
 _STRATEGIES = ("auto", "direct", "recursive")
 # What fit learns; a file holds exactly these (Forecaster.from_fitted).
 _FITTED = ("panel_", "season_length_", "strategy_", "nets_", "pipelines_",
-           "scaled_errors_", "calibration_scales_", "training_")
+           "scaled_errors_", "calibration_scales_", "training_", "columns_")
 _DTYPES = ("float32", "float64")
 
 
@@ -214,7 +214,8 @@ class Forecaster(BaseForecaster):
     # --- fitting -------------------------------------------------------------------------------
     def fit(self, y: TimeSeries | pd.Series | ArrayLike | pd.DataFrame
             | dict[str | int, TimeSeries | pd.Series | ArrayLike],
-            covariates: pd.DataFrame | ArrayLike | Sequence[str] | None = None) -> Forecaster:
+            covariates: pd.DataFrame | ArrayLike | Sequence[str] | None = None, *, id_col: str = ID,
+            time_col: str = DATE, target_col: str = "y") -> Forecaster:
         """Fit to one series, or to several at once as one global model.
 
         Parameters
@@ -225,14 +226,19 @@ class Forecaster(BaseForecaster):
             its own scale).
         covariates : for one series, a DataFrame or 2-D array aligned with ``y``; for a
             long-format frame, the names of its covariate columns.
+        id_col, time_col, target_col : str, default "unique_id", "ds", "y"
+            The long format's column names (statsforecast's keywords). A global model's
+            :meth:`predict` names its id and time columns the same way (also for a dict of
+            series), so a user's columns come back as they went in.
 
         Returns
         -------
         self
         """
         self._check_horizon()
-        single = not is_panel(y)
-        panel = {None: as_series(y, covariates)} if single else as_panel(y, covariates)
+        check_column_names(id_col=id_col, time_col=time_col, target_col=target_col)
+        single = not is_panel(y, id_col)
+        panel = {None: as_series(y, covariates)} if single else as_panel(y, covariates, id_col, time_col, target_col)
         panel = {key: self._latest(series) for key, series in panel.items()}
         for name in _FITTED + ("series_", "calibration_errors_"):
             self.__dict__.pop(name, None)
@@ -247,13 +253,14 @@ class Forecaster(BaseForecaster):
                     raise
                 raise ValueError(f"series {key!r}: {exc}") from None
         state = self._fit_many(list(panel.values()))
-        self._set_fitted(dict(state, panel_=panel, season_length_=self.season_length_))
+        self._set_fitted(dict(state, panel_=panel, season_length_=self.season_length_, columns_=(id_col, time_col)))
         return self
 
     def _set_fitted(self, state: dict) -> None:
         """Take the learned attributes in ``state`` (exactly those of ``_FITTED``)."""
         if set(state) != set(_FITTED):
             raise ValueError(f"state: expected the fitted attributes {sorted(_FITTED)}, got {sorted(state)}")
+        check_column_names(id_col=state["columns_"][0], time_col=state["columns_"][1])
         n = len(state["panel_"])
         if len(state["calibration_scales_"]) != n or any(
                 len(p.transforms) != n or len(p.normalisers) != n or len(p.weights) != n
@@ -459,8 +466,9 @@ class Forecaster(BaseForecaster):
         Returns
         -------
         One series: a DataFrame indexed by the future time stamps, column ``forecast`` (+ the
-        interval columns). A global model: long format, columns ``unique_id``, ``ds``,
-        ``forecast`` (+ intervals), every series in the order it was given.
+        interval columns). A global model: long format, columns ``unique_id``, ``ds`` (or the
+        ``id_col``, ``time_col`` given to :meth:`fit`), ``forecast`` (+ intervals), every series
+        in the order it was given.
         """
         h, levels = self._check_predict_args(horizon, level)
         panel = self.panel_
@@ -469,7 +477,9 @@ class Forecaster(BaseForecaster):
         for key, series, point, scale in zip(panel, panel.values(), points, self.calibration_scales_):
             frames[key] = forecast_frame(series, point, levels, lambda lv, s=scale: s * conformal_halfwidth(
                 self.scaled_errors_, lv, h))
-        return frames[None] if None in panel else long_frame(frames)
+        if None in panel:
+            return frames[None]
+        return long_frame(frames, *self.columns_)
 
     def backtest(self, y: TimeSeries | pd.Series | ArrayLike, covariates: pd.DataFrame | ArrayLike | None = None,
                  folds: int = 3, step: int | None = None,

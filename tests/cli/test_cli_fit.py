@@ -92,3 +92,23 @@ def test_a_european_csv_loads_with_sep_decimal_and_thousands(tmp_path, capsys):
     np.testing.assert_allclose(Forecaster.load(model).series_.values, np.round(values, 2))
     code, _, err = run(capsys, "fit", path, "--target", "Umsatz", "-H", "3", "-o", model, "--sep", ";;", *SMALL)
     assert code == 2 and err.startswith("rnnkit: error: --sep: expected one character")
+
+
+def test_predict_keeps_the_files_column_names(tmp_path, capsys):
+    """The id and date columns of the fitted file come back in predict's output, for a panel
+    (--id-column store, dates in 'week') and for one series (dates in 'month')."""
+    from rnnkit.cli import main
+
+    t = np.arange(40.0)
+    dates = pd.date_range("2015-01-01", periods=40, freq="MS").strftime("%Y-%m-%d")
+    pd.DataFrame({"store": np.repeat(["a", "b"], 40), "week": list(dates) * 2,
+                  "units": np.r_[t, 2 * t] + 5}).to_csv(tmp_path / "panel.csv", index=False)
+    pd.DataFrame({"month": dates, "sales": t + 1}).to_csv(tmp_path / "one.csv", index=False)
+    quick = ["-H", "3", "--max-steps", "5", "--n-models", "1", "--quiet"]
+    for data, extra, header in (("panel.csv", ["--id-column", "store", "--target", "units"], "store,week,forecast"),
+                                ("one.csv", ["--target", "sales"], "month,forecast")):
+        model = tmp_path / f"{data}.safetensors"
+        assert main(["fit", str(tmp_path / data), "-o", str(model), *extra, *quick]) == 0
+        assert main(["predict", str(model), "-o", str(tmp_path / "out.csv")]) == 0
+        assert (tmp_path / "out.csv").read_text().splitlines()[0] == header
+    capsys.readouterr()

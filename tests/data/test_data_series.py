@@ -41,7 +41,8 @@ def test_dataframe_series_and_index_dates():
     frame = pd.DataFrame({"y": np.arange(5.0)}, index=pd.period_range("2000Q1", periods=5, freq="Q"))
     assert load_series(frame, "y").freq == "QS-JAN"
     named = pd.DataFrame({"y": np.arange(5.0)}, index=idx.rename("when"))
-    assert load_series(named, "y", date="when").index.equals(idx.rename("date"))
+    assert load_series(named, "y", date="when").index.equals(idx.rename("when"))  # the user's name kept
+    assert load_series(pd.Series(np.arange(5.0), index=idx), "y").index.name == "date"  # unnamed: "date"
 
 
 @pytest.mark.parametrize(

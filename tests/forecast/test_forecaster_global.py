@@ -134,3 +134,23 @@ def test_calibration_of_a_global_model_is_in_scale_units(fitted):
     errors = fitted.calibration()
     assert errors.shape == (fitted.training_["held_out"], 6) and np.all(errors >= 0)
     assert len(fitted.calibration_scales_) == 3
+
+
+def test_a_long_frame_with_its_own_column_names_gets_them_back(tmp_path):
+    """statsforecast's id_col/time_col/target_col: the forecast comes back under the user's names,
+    also after save and load; the defaults stay unique_id, ds."""
+    rng = np.random.default_rng(0)
+    dates = pd.date_range("2020-01-01", periods=40, freq="MS")
+    frame = pd.concat([pd.DataFrame({"store": key, "week": dates, "units": 10 + rng.standard_normal(40).cumsum()})
+                       for key in ("a", "b")], ignore_index=True)
+    model = Forecaster(horizon=3, hidden_size=8, n_models=1, max_steps=5, seed=0)
+    model.fit(frame, id_col="store", time_col="week", target_col="units")
+    out = model.predict()
+    assert list(out.columns[:3]) == ["store", "week", "forecast"] and set(out["store"]) == {"a", "b"}
+    model.save(tmp_path / "m.safetensors")
+    again = Forecaster.load(tmp_path / "m.safetensors").predict()
+    pd.testing.assert_frame_equal(again, out)
+    with pytest.raises(TypeError, match="id_col: expected a column name"):
+        model.fit(frame, id_col=3, time_col="week", target_col="units")
+    with pytest.raises(ValueError, match="target_col: no column 'y'"):
+        model.fit(frame, id_col="store", time_col="week")
