@@ -72,7 +72,7 @@ def fit_rnnkit(train, h: int, m: int, config: dict):
     kwargs.update(config)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        out = Forecaster(**kwargs).fit(train).predict()
+        out = Forecaster(progress=False, **kwargs).fit(train).predict()
     forecast = np.asarray(out["forecast"], dtype=float)
     if forecast.shape != (h,):
         raise ValueError(f"forecast has shape {forecast.shape}, expected ({h},)")

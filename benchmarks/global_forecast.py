@@ -81,7 +81,7 @@ def evaluate_panel(panel, config: dict, run_rnnkit: bool = True, verbose: bool =
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                out = Forecaster(**kwargs).fit(train_df).predict()
+                out = Forecaster(progress=False, **kwargs).fit(train_df).predict()
             rnnkit_seconds = time.perf_counter() - start
             for uid, g in out.groupby("unique_id"):
                 values = g.sort_values("ds")["forecast"].to_numpy(float)

@@ -27,3 +27,31 @@ def test_a_run_that_ends_early_still_says_where_it_stopped():
 def test_off_a_terminal_the_display_is_plain(capsys):
     assert progress_bar(False, 10, "x") is None
     assert isinstance(progress_bar(True, 10, "x"), PlainProgress)  # pytest's stderr is no terminal
+
+
+def test_auto_progress_stays_silent_for_a_quick_run_and_speaks_once_the_delay_is_over():
+    import time
+
+    quick = io.StringIO()
+    bar = PlainProgress(total=10, desc="training", unit="step", stream=quick, delay=3600)
+    for _ in range(10):
+        bar.update(1)
+    bar.close()
+    assert quick.getvalue() == ""  # done before the delay: nothing at all, not even the end line
+    slow = io.StringIO()
+    bar = PlainProgress(total=10, desc="training", unit="step", stream=slow, every=3600, delay=0.01)
+    bar.update(1)
+    time.sleep(0.02)
+    bar.update(1)  # the delay is over: one line now, then at the interval and the end
+    assert slow.getvalue().startswith("training: 2/10 steps")
+    assert isinstance(progress_bar("auto", 10, "x"), PlainProgress) and progress_bar("auto", 10, "x").delay > 0
+
+
+def test_the_forecaster_refuses_a_progress_that_is_not_true_false_or_auto():
+    import numpy as np
+    import pytest
+
+    from rnnkit.forecast import Forecaster
+
+    with pytest.raises(ValueError, match="progress: expected True, False or 'auto', got 'yes'"):
+        Forecaster(horizon=2, progress="yes").fit(np.arange(40.0))

@@ -32,7 +32,7 @@ from rnnkit.forecast._transform import SeriesTransform, season_periods
 from rnnkit.forecast._windows import WindowNormaliser
 from rnnkit.forecast.base import BaseForecaster, conformal_halfwidth, forecast_frame
 from rnnkit.nn.cell_table import get_cell
-from rnnkit.progress import progress_bar
+from rnnkit.progress import check_progress, progress_bar
 
 _STRATEGIES = ("auto", "direct", "recursive")
 # What fit learns; a file holds exactly these (Forecaster.from_fitted).
@@ -96,8 +96,9 @@ class Forecaster(BaseForecaster):
         own seed, so the forecasts are the same for every value.
     seed : int
         Every random choice derives from it; the same seed gives the same forecasts.
-    progress : bool
-        Show a progress bar on stderr while training.
+    progress : bool or "auto", default "auto"
+        Progress on stderr while training (a bar on a terminal, plain lines elsewhere); "auto"
+        shows it only once the training has run for 5 seconds, so quick fits stay quiet.
 
     Notes
     -----
@@ -131,7 +132,7 @@ class Forecaster(BaseForecaster):
                  n_models: int = 4, max_steps: int = 500, eval_every: int = 25, patience: int = 5,
                  lr: float = 3e-3, batch_size: int = 64, clip_norm: float = 1.0, refit: bool = True,
                  backend: str = "numpy", device: str | None = None, dtype: str = "float32",
-                 n_jobs: int | None = -1, seed: int = 0, progress: bool = False):
+                 n_jobs: int | None = -1, seed: int = 0, progress: bool | str = "auto"):
         self.horizon = horizon
         self.season_length = season_length
         self.pipelines = pipelines
@@ -168,6 +169,7 @@ class Forecaster(BaseForecaster):
                 raise ValueError(f"{name}: expected a positive number, got {value!r}")
         check_pipelines(self.pipelines)
         check_combine(self.combine)
+        check_progress(self.progress)
         if self.dtype not in _DTYPES:
             raise ValueError(f"dtype: expected one of {_DTYPES}, got {self.dtype!r}")
         check_backend(self.backend, self.device)  # an unknown backend or device: refused now

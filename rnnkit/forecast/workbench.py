@@ -60,7 +60,7 @@ def run_workbench(series: TimeSeries, horizon: int, *, folds: int = 3, levels: S
     """
     start = time.perf_counter()
     kwargs = dict(forecaster_kwargs or {})
-    models = {"rnnkit": Forecaster(horizon=horizon, **kwargs)}
+    models = {"rnnkit": Forecaster(horizon=horizon, **{**kwargs, "progress": False})}  # the backtest has its own
     season = kwargs.get("season_length", "auto")
     for name in baselines:
         models[name] = make_model(BASELINES[name], horizon, season)
@@ -91,7 +91,7 @@ def run_workbench(series: TimeSeries, horizon: int, *, folds: int = 3, levels: S
     metrics.index.name = "model"
     metrics = metrics.sort_values("mase")
 
-    final = Forecaster(horizon=horizon, progress=progress, **kwargs).fit(series)
+    final = Forecaster(horizon=horizon, **{**kwargs, "progress": progress}).fit(series)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         forecast = final.predict(level=list(levels))
