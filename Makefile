@@ -11,13 +11,15 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# -qq on the editable installs: setuptools prints a boxed "Editable installation" notice through
+# pip >= 26 on every one; errors still show.
 $(VENV)/.installed: $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet $(TORCH_PIN)
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet --quiet -e .
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
-	$(BIN)/pip install --quiet $(TORCH_PIN) -e '.[dev]'
+	$(BIN)/pip install --quiet --quiet $(TORCH_PIN) -e '.[dev]'
 	touch $@
 
 venv: $(VENV)/.installed
