@@ -60,12 +60,35 @@ def as_panel(y: pd.DataFrame | dict[str | int, TimeSeries | pd.Series | ArrayLik
     first = next(iter(panel.values()))
     for key, series in panel.items():
         if series.freq != first.freq:
+            missing = _missing_steps(series, first.freq)
+            if missing is not None:
+                raise ValueError(
+                    f"y: series {key!r} has no rows for {len(missing)} of the {first.freq!r} steps between its first "
+                    f"and last dates (first missing: {missing[0].date()}), so its frequency is unknown; rnnkit "
+                    "does not invent rows: add them with empty values and fill them (fill=, --fill), or pass "
+                    f"freq={first.freq!r} (--freq) to read its rows as consecutive steps")
             raise ValueError(f"y: every series needs the same frequency; series {key!r} has "
                              f"{series.freq!r}, the first has {first.freq!r}")
         if series.covariate_names != first.covariate_names:
             raise ValueError(f"y: every series needs the same covariates; series {key!r} has "
                              f"{list(series.covariate_names)}, the first has {list(first.covariate_names)}")
     return panel
+
+
+def _missing_steps(series: TimeSeries, freq: str | None) -> pd.DatetimeIndex | None:
+    """The stamps of ``freq``'s grid that a series without a frequency lacks, when all of its
+    dates sit on that grid (a gap); None otherwise."""
+    index = series.index
+    if freq is None or series.freq is not None or not isinstance(index, pd.DatetimeIndex) or len(index) < 2:
+        return None
+    try:
+        grid = pd.date_range(index[0], index[-1], freq=freq)
+    except (ValueError, TypeError):
+        return None
+    if len(grid) > 10 * len(index) + 1000 or not index.isin(grid).all():
+        return None
+    missing = grid[~grid.isin(index)]
+    return missing if len(missing) else None
 
 
 def _series_id(key):

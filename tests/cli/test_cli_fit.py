@@ -112,3 +112,23 @@ def test_predict_keeps_the_files_column_names(tmp_path, capsys):
         assert main(["predict", str(model), "-o", str(tmp_path / "out.csv")]) == 0
         assert (tmp_path / "out.csv").read_text().splitlines()[0] == header
     capsys.readouterr()
+
+
+def test_a_panel_series_with_missing_rows_is_explained_and_its_remedy_works(tmp_path, capsys):
+    """A series of a panel that lacks two monthly rows: one line naming the first missing date and
+    the two ways out; adding the rows empty and passing --fill works."""
+    from rnnkit.cli import main
+
+    t = np.arange(40.0)
+    dates = pd.date_range("2015-01-01", periods=40, freq="MS").strftime("%Y-%m-%d")
+    a = pd.DataFrame({"unique_id": "a", "ds": dates, "y": t + 5})
+    b = pd.DataFrame({"unique_id": "b", "ds": dates, "y": 2 * t + 5})
+    pd.concat([a, b.drop([10, 11])]).to_csv(tmp_path / "gaps.csv", index=False)
+    quick = ["-H", "3", "--max-steps", "5", "--n-models", "1", "--quiet", "-o", str(tmp_path / "m.safetensors")]
+    assert main(["fit", str(tmp_path / "gaps.csv"), *quick]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "series 'b' has no rows for 2 of the 'MS' steps" in err
+    assert "first missing: 2015-11-01" in err and "--fill" in err and "--freq" in err
+    b.loc[[10, 11], "y"] = np.nan  # the rows added back, empty
+    pd.concat([a, b]).to_csv(tmp_path / "empty.csv", index=False)
+    assert main(["fit", str(tmp_path / "empty.csv"), "--fill", "interpolate", *quick]) == 0
