@@ -26,13 +26,13 @@ from rnnkit.cli._options import (
 )
 
 
-def _load(data: str, id_column, date, target, covariates, fill, freq, number_format):
+def _load(data: str, id_column, date, target, covariates, fill, freq, number_format, argument: str = "DATA"):
     """``{id: TimeSeries}`` for a long-format file (it has the id column), else one series."""
     from rnnkit.data import load_panel, load_series
 
     path = Path(data)
     if not path.is_file():
-        raise InputError(f"DATA: no such file {data!r}")
+        raise InputError(f"{argument}: no such file {data!r}")
     cov = [c.strip() for c in covariates.split(",") if c.strip()] if covariates else None
     columns = header(path, number_format["sep"])
     if (id_column or "unique_id") in columns:
@@ -141,7 +141,12 @@ def fit_cmd(data, horizon, output, id_column, date, target, covariates, fill, fr
               help="Who computes (the forecasts are the same on either).")
 @click.option("--device", default=None, help="torch only: cpu, cuda, cuda:1.")
 @click.option("--json", "as_json", is_flag=True, help="Print the forecast as JSON.")
-def predict_cmd(model_file, horizon, level, output, backend, device, as_json):
+@click.option("--history", type=click.Path(dir_okay=False), default=None,
+              help="Forecast from this newer history (CSV, TSV or Parquet, shaped like the fitted data) "
+                   "without refitting; for a global model also series it never saw.")
+@click.option("--date", default=None, help="With --history: its date column [default: found].")
+@number_format_options
+def predict_cmd(model_file, horizon, level, output, backend, device, as_json, history, date, number_format):
     """Forecast with a model saved by `rnnkit fit` (or `rnnkit forecast -o`).
 
     One series: rows indexed by the future time stamps, under the date column's name the
@@ -152,17 +157,31 @@ def predict_cmd(model_file, horizon, level, output, backend, device, as_json):
     Examples:
       rnnkit predict model.safetensors --level 80,95 -o forecast.csv
       rnnkit predict model.safetensors -H 7 --json
+      rnnkit predict model.safetensors --history latest.csv -o forecast.csv
     """
     from rnnkit import io
     from rnnkit.forecast import Forecaster
 
     levels = level or None
     model = Forecaster.load(model_file, backend=backend, device=device)
-    if horizon is not None and horizon > model.max_horizon:
-        raise InputError(f"-H/--horizon: expected at most {model.max_horizon} for this model (the length of "
+    if history is None and date is not None:
+        raise InputError("--date: it names the date column of --history; pass --history FILE")
+    new = None
+    if history is not None:
+        fitted = next(iter(model.panel_.values()))
+        global_model = None not in model.panel_
+        covariates = ",".join(fitted.covariate_names) or None
+        new = _load(history, model.columns_[0] if global_model else None, date, fitted.target, covariates,
+                    None, None, number_format, argument="--history")
+        lengths = [len(s) for s in (new.values() if isinstance(new, dict) else [new])]
+        largest = max(model.horizon, min(lengths))
+    else:
+        largest = model.max_horizon
+    if horizon is not None and horizon > largest:
+        raise InputError(f"-H/--horizon: expected at most {largest} for this model (the length of "
                          f"its history), got {horizon}")
-    frame = model.predict(horizon, level=levels)
-    panel = None not in model.panel_  # a global model: long format
+    frame = model.predict(horizon, level=levels, y=new)
+    panel = "unique_id" in frame.columns or model.columns_[0] in frame.columns  # long format
     if output:
         io.write_text(output, frame.to_csv(index=not panel))
         click.echo(f"wrote {output}: {len(frame)} rows", err=True)

@@ -103,13 +103,16 @@ class BaseForecaster(Params):
     def _histories(self) -> list[TimeSeries]:
         return [self.series_]
 
-    def _check_predict_args(self, horizon, level) -> tuple[int, list[float]]:
+    def _check_predict_args(self, horizon, level, lengths: Sequence[int] | None = None) -> tuple[int, list[float]]:
+        """The horizon and levels checked; ``lengths``: those of a history given to predict
+        instead of the fitted one (the horizon may reach the shortest of them)."""
         self._check_fitted()
         h = self.horizon if horizon is None else horizon
         if isinstance(h, bool) or not isinstance(h, (int, np.integer)) or h < 1:
             raise ValueError(f"horizon: expected a positive integer, got {h!r}")
-        if h > self.max_horizon:
-            raise ValueError(f"horizon: expected at most {self.max_horizon} (max_horizon: the length of the "
+        longest = self.max_horizon if lengths is None else max(self.horizon, min(lengths))
+        if h > longest:
+            raise ValueError(f"horizon: expected at most {longest} (max_horizon: the length of the "
                              f"history), got {h}")
         return int(h), _levels(level)
 

@@ -29,7 +29,7 @@ from rnnkit.forecast._panel import DATE, ID, as_panel, check_column_names, is_pa
 from rnnkit.forecast._pipelines import Pipeline, blend, check_combine, check_pipelines, combine_weights, plan
 from rnnkit.forecast._training import predict
 from rnnkit.forecast._transform import SeriesTransform, season_periods
-from rnnkit.forecast._windows import WindowNormaliser
+from rnnkit.forecast._windows import WindowNormaliser, series_scale
 from rnnkit.forecast.base import BaseForecaster, conformal_halfwidth, forecast_frame
 from rnnkit.nn.cell_table import get_cell
 from rnnkit.progress import check_progress, progress_bar
@@ -455,7 +455,9 @@ class Forecaster(BaseForecaster):
     def _histories(self) -> list[TimeSeries]:
         return list(self.panel_.values())
 
-    def predict(self, horizon: int | None = None, level: float | Sequence[float] | None = None) -> pd.DataFrame:
+    def predict(self, horizon: int | None = None, level: float | Sequence[float] | None = None,
+                y: TimeSeries | pd.Series | ArrayLike | pd.DataFrame | dict | None = None,
+                covariates: pd.DataFrame | ArrayLike | Sequence[str] | None = None) -> pd.DataFrame:
         """Forecast the next ``horizon`` steps (default: the fitted horizon).
 
         Parameters
@@ -464,6 +466,16 @@ class Forecaster(BaseForecaster):
             At most :attr:`max_horizon` (the length of the shortest history).
         level : list of numbers in (0, 100), optional
             Interval levels; adds columns ``lo_<L>`` and ``hi_<L>``.
+        y : new history, optional
+            Forecast from this history instead of the fitted one, without refitting the
+            networks: the latest data of the same series, or (the per-window normalisation makes
+            it meaningful) series the model never saw. One series, or for several a long frame
+            (the ``id_col``, ``time_col`` of :meth:`fit`; the target column named as the fitted
+            series' target) or a dict, as :meth:`fit` takes. Each series' transforms and scales
+            are fitted on its own history, as the final fit does; a series the model was fitted
+            on keeps its pipeline shares, a new one takes their mean. It must have the fitted
+            frequency and covariates and at least a window of points. The model is unchanged.
+        covariates : as for :meth:`fit`, with ``y``.
 
         Returns
         -------
@@ -472,16 +484,65 @@ class Forecaster(BaseForecaster):
         ``id_col``, ``time_col`` given to :meth:`fit`), ``forecast`` (+ intervals), every series
         in the order it was given.
         """
-        h, levels = self._check_predict_args(horizon, level)
-        panel = self.panel_
-        points = self._forecasts(list(panel.values()), h)
+        if y is None:
+            h, levels = self._check_predict_args(horizon, level)
+            panel, scales = self.panel_, self.calibration_scales_
+            points = self._forecasts(list(panel.values()), h)
+        else:
+            panel = self._new_histories(y, covariates)
+            h, levels = self._check_predict_args(horizon, level, [len(s) for s in panel.values()])
+            points, scales = self._forecasts_from(panel, h)
         frames = {}
-        for key, series, point, scale in zip(panel, panel.values(), points, self.calibration_scales_):
+        for key, series, point, scale in zip(panel, panel.values(), points, scales):
             frames[key] = forecast_frame(series, point, levels, lambda lv, s=scale: s * conformal_halfwidth(
                 self.scaled_errors_, lv, h))
         if None in panel:
             return frames[None]
         return long_frame(frames, *self.columns_)
+
+    def _new_histories(self, y, covariates) -> dict:
+        """``y`` given to :meth:`predict` as ``{id: TimeSeries}`` (the fit's latest-points bound
+        applied), each checked against what the model was fitted on."""
+        self._check_fitted()
+        id_col, time_col = self.columns_
+        fitted = next(iter(self.panel_.values()))
+        if is_panel(y, id_col):
+            panel = as_panel(y, covariates, id_col, time_col, fitted.target)
+        else:
+            panel = {None: as_series(y, covariates)}
+        window = self.pipelines_[0].normalisers[0].window
+        for key, series in panel.items():
+            name = "y" if key is None else f"y: series {key!r}"
+            if series.freq != fitted.freq:
+                raise ValueError(f"{name}: expected the fitted frequency {fitted.freq!r}, got {series.freq!r}")
+            if series.covariate_names != fitted.covariate_names:
+                raise ValueError(f"{name}: expected the fitted covariates {list(fitted.covariate_names)}, "
+                                 f"got {list(series.covariate_names)}")
+            if len(series) < window + 1:
+                raise ValueError(f"{name}: expected at least {window + 1} points (the model's input window of "
+                                 f"{window} and one more), got {len(series)}")
+            check_magnitude(series)
+        return {key: self._latest(series) for key, series in panel.items()}
+
+    def _forecasts_from(self, panel: dict, h: int) -> tuple[list[np.ndarray], np.ndarray]:
+        """Point forecasts and interval scales of new histories, with the fitted networks and
+        each series' transforms and normalisers fitted on its history as the final fit does."""
+        many, known = list(panel.values()), list(self.panel_)
+        per_pipeline, shares = [], []
+        for pipe in self.pipelines_:
+            w = pipe.normalisers[0].window
+            transforms = [self._transform_for(s, w, pipe).fit(s.values) for s in many]
+            normalisers = [WindowNormaliser(w, self._outputs).fit(t.forward(s.values), s.covariates)
+                           for t, s in zip(transforms, many)]
+            segments = [self._last_window(s, n, t) for s, n, t in zip(many, normalisers, transforms)]
+            paths = self._paths(segments, h, [self.nets_[i] for i in pipe.members])
+            per_pipeline.append([t.inverse(p, np.array([len(s)]))[0] for s, t, p in zip(many, transforms, paths)])
+            fitted_shares = dict(zip(known, pipe.weights))
+            shares.append([fitted_shares.get(key, float(np.mean(pipe.weights))) for key in panel])
+        shares = np.array(shares)
+        shares /= shares.sum(axis=0)  # a new series' mean shares, made to sum to one
+        scales = np.array([series_scale(np.asarray(s.values, dtype=float)) for s in many])
+        return blend(shares, per_pipeline), scales
 
     def backtest(self, y: TimeSeries | pd.Series | ArrayLike, covariates: pd.DataFrame | ArrayLike | None = None,
                  folds: int = 3, step: int | None = None,

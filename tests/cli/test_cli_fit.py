@@ -132,3 +132,28 @@ def test_a_panel_series_with_missing_rows_is_explained_and_its_remedy_works(tmp_
     b.loc[[10, 11], "y"] = np.nan  # the rows added back, empty
     pd.concat([a, b]).to_csv(tmp_path / "empty.csv", index=False)
     assert main(["fit", str(tmp_path / "empty.csv"), "--fill", "interpolate", *quick]) == 0
+
+
+def test_predict_from_a_newer_history_file_including_a_series_the_model_never_saw(tmp_path, capsys):
+    """`rnnkit predict MODEL --history new.csv`: the fitted networks on new data, no refit; the
+    file's own columns; a bad path is one line, exit 2."""
+    from rnnkit.cli import main
+
+    t = np.arange(40.0)
+    dates = pd.date_range("2015-01-01", periods=40, freq="MS").strftime("%Y-%m-%d")
+    fitted = pd.DataFrame({"store": np.repeat(["a", "b"], 40), "week": list(dates) * 2, "units": np.r_[t, 2 * t] + 5})
+    fitted.to_csv(tmp_path / "panel.csv", index=False)
+    newer = pd.concat([fitted, fitted[fitted.store == "a"].assign(store="new", units=lambda d: 3 * d.units + 100)])
+    newer.to_csv(tmp_path / "newer.csv", index=False)
+    model = str(tmp_path / "m.safetensors")
+    assert main(["fit", str(tmp_path / "panel.csv"), "--id-column", "store", "--target", "units", "-H", "3",
+                 "--max-steps", "5", "--n-models", "1", "--quiet", "-o", model]) == 0
+    out = tmp_path / "out.csv"
+    assert main(["predict", model, "--history", str(tmp_path / "newer.csv"), "--level", "80", "-o", str(out)]) == 0
+    frame = pd.read_csv(out)
+    assert list(frame.columns) == ["store", "week", "forecast", "lo_80", "hi_80"]
+    assert frame["store"].tolist() == ["a"] * 3 + ["b"] * 3 + ["new"] * 3 and np.isfinite(frame["forecast"]).all()
+    capsys.readouterr()
+    assert main(["predict", model, "--history", str(tmp_path / "missing.csv")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("rnnkit: error: --history: no such file") and err.count("\n") == 1
