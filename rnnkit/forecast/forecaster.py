@@ -554,6 +554,18 @@ class Forecaster(BaseForecaster):
                              "series' forecasts from models fitted on the panel cut at each origin")
         return super().backtest(y, covariates, folds=folds, step=step, level=level)
 
+    def cross_validation(self, y, h: int | None = None, n_windows: int = 3, step_size: int | None = None,
+                         refit: bool | int = True, level: float | Sequence[float] | None = None,
+                         covariates=None, *, id_col: str = ID, time_col: str = DATE,
+                         target_col: str = "y") -> pd.DataFrame:
+        """Forecasts at ``n_windows`` cutoffs of one series or a panel against what happened,
+        statsforecast's ``cross_validation``; see :func:`rnnkit.forecast.cross_validation.cross_validation`
+        (this model's settings, a fresh clone per refit; the model itself is not fitted)."""
+        from rnnkit.forecast.cross_validation import cross_validation
+
+        return cross_validation(self, y, h, n_windows, step_size, refit, level, covariates,
+                                id_col=id_col, time_col=time_col, target_col=target_col)
+
     def _check_fitted(self) -> None:
         if not hasattr(self, "panel_"):
             raise NotFittedError(f"{type(self).__name__} is not fitted: call fit(y) first")
