@@ -152,6 +152,23 @@ def _one_mark(ctx, param, value):
     return value
 
 
+def data_options(f):
+    """What reads a series or a panel from a file (``rnnkit fit``, ``rnnkit cv``): ``--id-column``,
+    ``--date``, ``--target``, ``--covariates``, ``--fill``, ``--freq``."""
+    for option in reversed((
+            click.option("--id-column", default=None,
+                         help="Series id column of a long-format file [default: unique_id if present]."),
+            click.option("--date", default=None, help="Date column [default: ds if present, else found]."),
+            click.option("--target", default=None, help="Column to forecast [default: y]."),
+            click.option("--covariates", default=None, help="Comma-separated extra input columns."),
+            click.option("--fill", type=click.Choice(["ffill", "interpolate"]), default=None,
+                         help="Fill missing values."),
+            click.option("--freq", default=None, help="Frequency to use instead of the inferred one (e.g. D, MS).")
+    )):
+        f = option(f)
+    return f
+
+
 def number_format_options(f):
     """``--sep``, ``--decimal`` and ``--thousands``; the command receives ``number_format``, a
     dict of keyword arguments for ``load_series`` and ``load_panel``."""

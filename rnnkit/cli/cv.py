@@ -5,6 +5,7 @@ import click
 
 from rnnkit.cli._app import InputError, cli
 from rnnkit.cli._options import (
+    data_options,
     forecaster_options,
     horizon_option,
     level_option,
@@ -26,16 +27,12 @@ from rnnkit.cli.fit import _load
                    "forecast from their history without refitting) or k (a fit every k windows).")
 @level_option(help="Interval levels in percent, for coverage per window [default: none].")
 @output_option(default=None, help="Write every forecast as CSV here (unique_id, ds, cutoff, y, forecast, ...).")
-@click.option("--id-column", default=None, help="Series id column of a long-format file [default: unique_id].")
-@click.option("--date", default=None, help="Date column [default: ds if present, else found].")
-@click.option("--target", default=None, help="Column to forecast [default: y].")
-@click.option("--fill", type=click.Choice(["ffill", "interpolate"]), default=None, help="Fill missing values.")
-@click.option("--freq", default=None, help="Frequency to use instead of the inferred one (e.g. D, MS).")
+@data_options
 @number_format_options
 @forecaster_options
 @seed_option()
-def cv_cmd(data, horizon, n_windows, step_size, refit, level, output, id_column, date, target, fill, freq,
-           number_format, forecaster_settings, seed):
+def cv_cmd(data, horizon, n_windows, step_size, refit, level, output, id_column, date, target, covariates, fill,
+           freq, number_format, forecaster_settings, seed):
     """Cross-validate a Forecaster on DATA: forecasts at --n-windows cutoffs against what happened.
 
     Each fold's model sees nothing after its cutoff (a fresh model per refit). Prints the
@@ -50,7 +47,7 @@ def cv_cmd(data, horizon, n_windows, step_size, refit, level, output, id_column,
     from rnnkit.io import write_text
 
     refit_every = _refit(refit)
-    y = _load(data, id_column, date, target, None, fill, freq, number_format)
+    y = _load(data, id_column, date, target, covariates, fill, freq, number_format)
     panel = isinstance(y, dict)
     id_col = id_column or "unique_id"
     time_col = str(next(iter(y.values())).index.name or "ds") if panel else "ds"

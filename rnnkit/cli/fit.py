@@ -17,6 +17,7 @@ from rnnkit.backends import backend_names
 from rnnkit.cli._app import InputError, cli
 from rnnkit.cli._header import header
 from rnnkit.cli._options import (
+    data_options,
     forecaster_options,
     horizon_option,
     level_option,
@@ -55,13 +56,7 @@ def _load(data: str, id_column, date, target, covariates, fill, freq, number_for
 @horizon_option(required=True, help="Steps ahead to forecast.")
 @output_option(required=True,
               help="Model file to write (safetensors).")
-@click.option("--id-column", default=None,
-              help="Series id column of a long-format file [default: unique_id if present].")
-@click.option("--date", default=None, help="Date column [default: ds if present, else found].")
-@click.option("--target", default=None, help="Column to forecast [default: y].")
-@click.option("--covariates", default=None, help="Comma-separated extra input columns.")
-@click.option("--fill", type=click.Choice(["ffill", "interpolate"]), default=None, help="Fill missing values.")
-@click.option("--freq", default=None, help="Frequency to use instead of the inferred one (e.g. D, MS).")
+@data_options
 @number_format_options
 @forecaster_options
 @click.option("--backend", type=click.Choice(backend_names()), default="numpy", show_default=True,

@@ -13,17 +13,21 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
+from rnnkit.data import TimeSeries
 from rnnkit.data._checks import check_int
 from rnnkit.forecast._inputs import as_series
 from rnnkit.forecast._panel import as_panel, is_panel
+from rnnkit.forecast.base import BaseForecaster
 from rnnkit.forecast.metrics import all_metrics, coverage
 
 
-def cross_validation(model, y, h: int | None = None, n_windows: int = 3, step_size: int | None = None,
+def cross_validation(model: BaseForecaster, y: TimeSeries | pd.Series | ArrayLike | pd.DataFrame | dict,
+                     h: int | None = None, n_windows: int = 3, step_size: int | None = None,
                      refit: bool | int = True, level: float | Sequence[float] | None = None,
-                     covariates=None, id_col: str = "unique_id", time_col: str = "ds",
-                     target_col: str = "y") -> pd.DataFrame:
+                     covariates: pd.DataFrame | ArrayLike | Sequence[str] | None = None, id_col: str = "unique_id",
+                     time_col: str = "ds", target_col: str = "y") -> pd.DataFrame:
     """Forecasts at ``n_windows`` cutoffs against what happened.
 
     Parameters

@@ -554,9 +554,11 @@ class Forecaster(BaseForecaster):
                              "series' forecasts from models fitted on the panel cut at each origin")
         return super().backtest(y, covariates, folds=folds, step=step, level=level)
 
-    def cross_validation(self, y, h: int | None = None, n_windows: int = 3, step_size: int | None = None,
-                         refit: bool | int = True, level: float | Sequence[float] | None = None,
-                         covariates=None, *, id_col: str = ID, time_col: str = DATE,
+    def cross_validation(self, y: TimeSeries | pd.Series | ArrayLike | pd.DataFrame | dict, h: int | None = None,
+                         n_windows: int = 3, step_size: int | None = None, refit: bool | int = True,
+                         level: float | Sequence[float] | None = None,
+                         covariates: pd.DataFrame | ArrayLike | Sequence[str] | None = None, *, id_col: str = ID,
+                         time_col: str = DATE,
                          target_col: str = "y") -> pd.DataFrame:
         """Forecasts at ``n_windows`` cutoffs of one series or a panel against what happened,
         statsforecast's ``cross_validation``; see :func:`rnnkit.forecast.cross_validation.cross_validation`

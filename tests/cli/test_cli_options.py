@@ -34,8 +34,8 @@ WITH_HORIZON = [(path, cmd) for path, cmd in COMMANDS if any(p.name == "horizon"
 def test_the_walk_finds_every_command():
     names = {" ".join(path) for path, _ in COMMANDS}
     assert {"", "forecast", "datasets", "fit", "predict", "diagnose", "gradcheck", "demo", "text",
-            "text train", "text sample", "text eval"} <= names
-    assert {" ".join(p) for p, _ in WITH_HORIZON} == {"forecast", "fit", "predict"}
+            "text train", "text sample", "text eval", "cv"} <= names
+    assert {" ".join(p) for p, _ in WITH_HORIZON} == {"forecast", "fit", "predict", "cv"}
 
 
 @pytest.mark.parametrize("path", [p for p, _ in COMMANDS], ids=lambda p: " ".join(p) or "rnnkit")
