@@ -55,3 +55,12 @@ def test_the_forecaster_refuses_a_progress_that_is_not_true_false_or_auto():
 
     with pytest.raises(ValueError, match="progress: expected True, False or 'auto', got 'yes'"):
         Forecaster(horizon=2, progress="yes").fit(np.arange(40.0))
+
+
+def test_a_quick_fit_with_the_default_progress_prints_nothing(capsys):
+    import numpy as np
+
+    from rnnkit.forecast import Forecaster
+
+    Forecaster(horizon=2, hidden_size=4, n_models=1, max_steps=3, n_jobs=1).fit(np.arange(40.0))
+    assert capsys.readouterr().err == ""  # "auto": nothing before 5 s, not even the end line

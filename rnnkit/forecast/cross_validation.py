@@ -73,7 +73,10 @@ def cross_validation(model: BaseForecaster, y: TimeSeries | pd.Series | ArrayLik
         frames = {None: frame} if single else dict(tuple(frame.groupby(id_col, sort=False)))
         for key, series in panel.items():
             # one series keeps its own date name (its index's); a panel has time_col already
-            part = frames[key].reset_index() if single else frames[key].drop(columns=id_col).reset_index(drop=True)
+            if single:
+                part = frames[key].reset_index(names=frames[key].index.name or "date")
+            else:
+                part = frames[key].drop(columns=id_col).reset_index(drop=True)
             cut = len(series) - back
             part.insert(1, "cutoff", series.index[cut - 1])
             part.insert(2, target_col if not single else series.target, np.asarray(series.values[cut:cut + h]))

@@ -321,7 +321,7 @@ class Forecaster(BaseForecaster):
             raise ValueError(f"y: series has {n_min} points; strategy {self.strategy_!r} with window "
                              f"{w} and horizon {h} needs at least {need}")
         steps = self.n_models * self.max_steps * (2 if self.refit else 1)
-        bar = progress_bar(self.progress and self._main_process(), steps, "training")
+        bar = progress_bar(self.progress if self._main_process() else False, steps, "training")
         pipelines = plan(self.pipelines, self.n_models)
         self.nets_ = [None] * self.n_models
         training = {"strategy": strategy, "window": w, "series": S, "pipelines": []}
