@@ -29,19 +29,28 @@ class DemoResult:
     result: TrainResult
 
 
-def pydoc_demo(seconds: float = 25.0, seed: int = 0, prime: str = "The ", length: int = 300,
-               progress: bool = False) -> DemoResult:
-    """Train a small GRU on ``pydoc_data.topics`` for ``seconds`` and sample from it.
+#: Steps of the demo's training: where this small model's held-out loss stops improving
+#: (measured: 2.08 bits/char at 685 steps, 2.06 at 1,383, then rising to 2.20 by 3,700).
+DEMO_STEPS = 700
 
-    A GRU 1 x 256 with batches of 32 streams of 64 characters: within 20-30 s on one or two
-    cores it gets to roughly 2.2-2.5 bits per character on the held-out last 10% (a uniform
-    guess over the ~100 characters costs 6.7 bits), and its samples have words, spacing and
-    reST markup, if not sense.
+
+def pydoc_demo(seconds: float = 90.0, seed: int = 0, prime: str = "The ", length: int = 300,
+               progress: bool = False, steps: int = DEMO_STEPS) -> DemoResult:
+    """Train a small GRU on ``pydoc_data.topics`` for ``steps`` steps (at most ``seconds``)
+    and sample from it.
+
+    A GRU 1 x 256 with batches of 32 streams of 64 characters: 700 steps take about 25 s on a
+    quiet 2-core machine and reach about 2.1 bits per character on the held-out last 10% (a
+    uniform guess over the ~100 characters costs 6.7 bits); its samples have words, spacing and
+    reST markup, if not sense. A step budget makes the sample the same on every machine; the
+    time cap keeps a busy machine from waiting long (it then stops earlier, with a rougher sample).
 
     Parameters
     ----------
     seconds : float
-        Training budget (wall time, evaluations included).
+        Time cap (wall time, evaluations included).
+    steps : int
+        Step budget.
     seed : int
         Weights and sampling; the same seed gives the same model on the same machine for a
         fixed number of steps (a time budget makes the step count machine dependent).
@@ -51,8 +60,8 @@ def pydoc_demo(seconds: float = 25.0, seed: int = 0, prime: str = "The ", length
     """
     text = pydoc_text()
     result = train(text, ModelConfig(cell="gru", hidden_size=256, num_layers=1, embedding_dim=32),
-                   TrainConfig(seq_len=64, batch_size=32, seconds=seconds, lr=3e-3, eval_every=10**9, eval_seconds=None,
-                               eval_chars=20_000, seed=seed),
+                   TrainConfig(seq_len=64, batch_size=32, max_steps=steps, seconds=seconds, lr=3e-3,
+                               eval_every=10**9, eval_seconds=None, eval_chars=20_000, seed=seed),
                    progress=progress)
     text_out = sample(result.model, prime=prime, length=length, temperature=0.8, seed=seed)
     return DemoResult(sample=text_out, val_bits_per_char=result.val.bits_per_char,
