@@ -168,8 +168,7 @@ def predict_cmd(model_file, horizon, level, output, backend, device, as_json, hi
         covariates = ",".join(fitted.covariate_names) or None
         new = _load(history, model.columns_[0] if global_model else None, date, fitted.target, covariates,
                     None, None, number_format, argument="--history")
-        lengths = [len(s) for s in (new.values() if isinstance(new, dict) else [new])]
-        largest = max(model.horizon, min(lengths))
+        largest = model.horizon_limit([len(s) for s in (new.values() if isinstance(new, dict) else [new])])
     else:
         largest = model.max_horizon
     if horizon is not None and horizon > largest:

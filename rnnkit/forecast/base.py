@@ -98,7 +98,12 @@ class BaseForecaster(Params):
         the history is long if that is more (beyond, a forecast says nothing the data could
         support, and its cost grows without bound)."""
         self._check_fitted()
-        return max(self.horizon, min(len(s) for s in self._histories()))
+        return self.horizon_limit([len(s) for s in self._histories()])
+
+    def horizon_limit(self, lengths: Sequence[int]) -> int:
+        """The longest horizon for histories of these ``lengths``: the fitted horizon, or the
+        shortest history if that is longer (see :attr:`max_horizon`)."""
+        return max(self.horizon, min(lengths))
 
     def _histories(self) -> list[TimeSeries]:
         return [self.series_]
@@ -110,7 +115,7 @@ class BaseForecaster(Params):
         h = self.horizon if horizon is None else horizon
         if isinstance(h, bool) or not isinstance(h, (int, np.integer)) or h < 1:
             raise ValueError(f"horizon: expected a positive integer, got {h!r}")
-        longest = self.max_horizon if lengths is None else max(self.horizon, min(lengths))
+        longest = self.max_horizon if lengths is None else self.horizon_limit(lengths)
         if h > longest:
             raise ValueError(f"horizon: expected at most {longest} (max_horizon: the length of the "
                              f"history), got {h}")

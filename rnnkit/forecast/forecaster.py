@@ -357,9 +357,8 @@ class Forecaster(BaseForecaster):
         training["best_step"] = training["pipelines"][0]["best_step"]
         if self.refit:  # Phase two: every origin, for the number of steps phase one chose.
             for pipe, info in zip(pipelines, training["pipelines"]):
-                transforms = [self._transform_for(s, w, pipe).fit(s.values) for s in many]
+                transforms, finals = self._final_scalers(many, w, pipe)
                 adjusted = [t.forward(s.values) for t, s in zip(transforms, many)]
-                finals = [WindowNormaliser(w, k).fit(a, s.covariates) for a, s in zip(adjusted, many)]
                 x_all, y_all = self._stack([f.examples(a, s.covariates)[:2] for f, a, s in zip(finals, adjusted, many)])
                 nets, summaries = train_ensemble(self, x_all, y_all, REFIT, bar, pipe.members,
                                                  fixed_steps=info["best_step"])
@@ -374,6 +373,14 @@ class Forecaster(BaseForecaster):
                                      "try a smaller lr or clip_norm")
         return {"strategy_": strategy, "nets_": self.nets_, "pipelines_": pipelines,
                 "scaled_errors_": errors, "calibration_scales_": scales, "training_": training}
+
+    def _final_scalers(self, many: list, w: int, pipe: Pipeline) -> tuple[list, list]:
+        """Pipeline ``pipe``'s transform and window normaliser for each series, fitted on all its
+        values: what the final fit keeps, and what a forecast from new history fits anew."""
+        transforms = [self._transform_for(s, w, pipe).fit(s.values) for s in many]
+        normalisers = [WindowNormaliser(w, self._outputs).fit(t.forward(s.values), s.covariates)
+                       for t, s in zip(transforms, many)]
+        return transforms, normalisers
 
     def _transform_for(self, series: TimeSeries, w: int, pipe: Pipeline) -> SeriesTransform:
         """The unfitted per-series transform of pipeline ``pipe`` for a series like ``series``."""
@@ -420,14 +427,15 @@ class Forecaster(BaseForecaster):
         cov = None if series.covariates is None else np.asarray(series.covariates[-w:])[None]
         return normaliser, transform.forward(np.asarray(series.values[-w:]), start=n - w)[None, :], cov
 
-    def _pipeline_forecasts(self, many: list, h: int) -> list[list[np.ndarray]]:
-        """Per pipeline, the next ``h`` values of each fitted series in its units."""
+    def _pipeline_forecasts(self, many: list, h: int, scalers: list | None = None) -> list[list[np.ndarray]]:
+        """Per pipeline, the next ``h`` values of each series in its units; ``scalers`` holds
+        each pipeline's (transforms, normalisers) for ``many``, by default the fitted ones."""
         per_pipeline = []
-        for pipe in self.pipelines_:
-            segments = [self._last_window(s, n, t) for s, n, t in zip(many, pipe.normalisers, pipe.transforms)]
+        for k, pipe in enumerate(self.pipelines_):
+            transforms, normalisers = (pipe.transforms, pipe.normalisers) if scalers is None else scalers[k]
+            segments = [self._last_window(s, n, t) for s, n, t in zip(many, normalisers, transforms)]
             paths = self._paths(segments, h, [self.nets_[i] for i in pipe.members])
-            per_pipeline.append([t.inverse(p, np.array([len(s)]))[0]
-                                 for s, t, p in zip(many, pipe.transforms, paths)])
+            per_pipeline.append([t.inverse(p, np.array([len(s)]))[0] for s, t, p in zip(many, transforms, paths)])
         return per_pipeline
 
     def _forecasts(self, many: list, h: int) -> list[np.ndarray]:
@@ -528,15 +536,10 @@ class Forecaster(BaseForecaster):
         """Point forecasts and interval scales of new histories, with the fitted networks and
         each series' transforms and normalisers fitted on its history as the final fit does."""
         many, known = list(panel.values()), list(self.panel_)
-        per_pipeline, shares = [], []
+        scalers = [self._final_scalers(many, pipe.normalisers[0].window, pipe) for pipe in self.pipelines_]
+        per_pipeline = self._pipeline_forecasts(many, h, scalers)
+        shares = []
         for pipe in self.pipelines_:
-            w = pipe.normalisers[0].window
-            transforms = [self._transform_for(s, w, pipe).fit(s.values) for s in many]
-            normalisers = [WindowNormaliser(w, self._outputs).fit(t.forward(s.values), s.covariates)
-                           for t, s in zip(transforms, many)]
-            segments = [self._last_window(s, n, t) for s, n, t in zip(many, normalisers, transforms)]
-            paths = self._paths(segments, h, [self.nets_[i] for i in pipe.members])
-            per_pipeline.append([t.inverse(p, np.array([len(s)]))[0] for s, t, p in zip(many, transforms, paths)])
             fitted_shares = dict(zip(known, pipe.weights))
             shares.append([fitted_shares.get(key, float(np.mean(pipe.weights))) for key in panel])
         shares = np.array(shares)
