@@ -92,25 +92,43 @@ class HeldOut:
     """Phase one for one series: the transform and normaliser fitted on the values before
     ``cut``, training examples whose targets end before ``cut``, and the held-out origins from
     ``cut`` on, each with a full horizon after it (their windows use the transform fitted
-    before ``cut``: nothing after it shapes what the model learns or how it is scaled)."""
+    before ``cut``: nothing after it shapes what the model learns or how it is scaled).
 
-    def __init__(self, series: TimeSeries, w: int, h: int, k: int, n_val: int, transform: SeriesTransform):
-        values, cov = np.asarray(series.values, dtype=float), series.covariates
+    ``cov`` holds the series' past-only covariates, ``known`` its known matrix over the whole
+    history (the held-out origins read its rows ahead of them, as a forecast would) and
+    ``static`` its encoded static covariates."""
+
+    def __init__(self, series: TimeSeries, w: int, h: int, k: int, n_val: int, transform: SeriesTransform,
+                 cov: np.ndarray | None = None, known: np.ndarray | None = None, static: np.ndarray | None = None):
+        values = np.asarray(series.values, dtype=float)
         cut = len(values) - h - n_val + 1
         head_cov = None if cov is None else cov[:cut]
         self.transform = transform.fit(values[:cut])
         adjusted = self.transform.forward(values)
-        self.normaliser = WindowNormaliser(w, k).fit(adjusted[:cut], head_cov)
-        self.x, self.y, _ = self.normaliser.examples(adjusted[:cut], head_cov)
+        self.normaliser = WindowNormaliser(w, k).fit(adjusted[:cut], head_cov, None if known is None else known[:cut],
+                                                     static)
+        self.x, self.y, _ = self.normaliser.examples(adjusted[:cut], head_cov, known)
         self.past = _windows(adjusted, w)[cut - w:cut - w + n_val]
         self.first = np.arange(cut, cut + n_val)  # position of each origin's first forecast
         self.cov_past = None if cov is None else _windows(cov, w)[cut - w:cut - w + n_val]
+        self.known = known
         self.actual = _windows(values[cut:], h)[:n_val]
-        self.x_val = self.normaliser.normalise(self.past, self.cov_past)
+        self.x_val = self.normaliser.normalise(self.past, self.cov_past, known_windows(known, self.first, 0, w, k))
         future = _windows(adjusted[cut:], h)[:n_val]
         self.y_val = (future[:, :k] - self.past[:, -1:]) / self.normaliser.scale_
         # errors are pooled across series in units of the series' own one-step change
         self.error_scale = series_scale(values[:cut])
+
+
+def known_windows(known: np.ndarray | None, first: np.ndarray, done: int, w: int, k: int) -> np.ndarray | None:
+    """The rows of the known matrix ``known`` that origins whose first forecast is at
+    ``first`` (positions) read after ``done`` steps are forecast: (N, w + k, kf)."""
+    if known is None:
+        return None
+    rows = np.asarray(first)[:, None] + done + np.arange(-w, k)[None, :]
+    if rows.max() >= len(known):  # read_future asks for every row; this is a bug guard
+        raise ValueError(f"known inputs: {rows.max() + 1 - len(known)} future rows missing")
+    return known[rows]
 
 
 class ParentWatch:

@@ -17,8 +17,10 @@ import pandas as pd
 
 from rnnkit import io, nn
 from rnnkit.data import TimeSeries
+from rnnkit.forecast._future import KnownInputs, check_calendar
 from rnnkit.forecast._panel import DATE, ID
 from rnnkit.forecast._pipelines import Pipeline
+from rnnkit.forecast._static import StaticEncoder
 from rnnkit.forecast._training import build_network
 from rnnkit.forecast._transform import SeriesTransform
 from rnnkit.forecast._windows import WindowNormaliser
@@ -69,6 +71,9 @@ def save_forecaster(model: FittedForecaster, path: str | os.PathLike[str]) -> No
         "data": {"target": many[0].target, "covariates": list(many[0].covariate_names),
                  "freq": many[0].freq, "panel": not single,
                  "columns": {"id": model.columns_[0], "time": model.columns_[1]},
+                 "known": {"columns": list(model.known_.columns), "calendar": list(model.known_.calendar),
+                           "holidays": None if model.known_.holidays is None else list(model.known_.holidays)},
+                 "static": None if model.static_ is None else model.static_.to_dict(),
                  "series": [_axis(key, s) for key, s in panel.items()]},
         "training": model.training_,
     }
@@ -85,7 +90,8 @@ def load_forecaster(cls: type[_F], path: str | os.PathLike[str], backend: str | 
             params["pipelines"] = tuple(params["pipelines"])
         data = meta["data"]
         strategy = meta["strategy"]
-        _check_contents(path, tensors, params, data, strategy)
+        known, static = _known(data), _static(data)
+        _check_contents(path, tensors, params, data, strategy, _inputs(data, known, static))
         panel = {}
         for i, axis in enumerate(data["series"]):
             panel[axis["id"]] = TimeSeries(
@@ -104,8 +110,8 @@ def load_forecaster(cls: type[_F], path: str | os.PathLike[str], backend: str | 
             pipe.weights = pipe.weights or [1.0 / len(pipelines)] * len(panel)
         nets = []
         for i in range(params["n_models"]):
-            net = build_network(params["cell"], _inputs(data), params["hidden_size"], params["num_layers"],
-                                _outputs(params, strategy), 0, dtype=np.dtype(params["dtype"]))
+            net = build_network(params["cell"], _inputs(data, known, static), params["hidden_size"],
+                                params["num_layers"], _outputs(params, strategy), 0, dtype=np.dtype(params["dtype"]))
             net[0].load_state_dict(io.unprefixed_state(f"m{i}.rnn", tensors))
             net[2].load_state_dict(io.unprefixed_state(f"m{i}.head", tensors))
             nets.append(net)
@@ -115,7 +121,7 @@ def load_forecaster(cls: type[_F], path: str | os.PathLike[str], backend: str | 
                  "nets_": nets, "pipelines_": pipelines,
                  "scaled_errors_": tensors["calibration.scaled_errors"],
                  "calibration_scales_": tensors["calibration.scales"], "training_": meta["training"],
-                 "columns_": _columns(data)}
+                 "columns_": _columns(data), "known_": known, "static_": static}
         return cls.from_fitted(params, state)
     except io.InvalidModelFile:
         raise
@@ -134,15 +140,38 @@ def _columns(data: dict) -> tuple[str, str]:
     return columns["id"], columns["time"]
 
 
-def _inputs(data: dict) -> int:
-    return 1 + len(data["covariates"])
+def _known(data: dict) -> KnownInputs:
+    """The inputs known ahead (none for files from before them), each part checked."""
+    known = data.get("known", {"columns": [], "calendar": [], "holidays": None})
+    if not isinstance(known, dict) or set(known) != {"columns", "calendar", "holidays"}:
+        raise ValueError(f"data.known: expected {{'columns', 'calendar', 'holidays'}}, got {known!r}")
+    columns = known["columns"]
+    if not isinstance(columns, list) or not set(columns) <= set(data["covariates"]):
+        raise ValueError(f"data.known.columns: expected names among the covariates, got {columns!r}")
+    holidays = known["holidays"]
+    if holidays is not None and (not isinstance(holidays, list) or len(holidays) != 2):
+        raise ValueError(f"data.known.holidays: expected [country, subdivision] or null, got {holidays!r}")
+    calendar = check_calendar(known["calendar"] or None, None) if known["calendar"] else ()
+    return KnownInputs(tuple(columns), calendar, None if holidays is None else (holidays[0], holidays[1]))
+
+
+def _static(data: dict) -> StaticEncoder | None:
+    static = data.get("static")
+    return None if static is None else StaticEncoder.from_dict(static)
+
+
+def _inputs(data: dict, known: KnownInputs, static: StaticEncoder | None) -> int:
+    """Features per step: the value, the past-only covariates, the known inputs and their flag,
+    the static covariates (``WindowNormaliser.normalise``)."""
+    past = len(data["covariates"]) - len(known.columns)
+    return 1 + past + known.width + (1 if known else 0) + (0 if static is None else static.width)
 
 
 def _outputs(params: dict, strategy: str) -> int:
     return params["horizon"] if strategy == "direct" else 1
 
 
-def _check_contents(path, tensors: dict, params: dict, data: dict, strategy: str) -> None:
+def _check_contents(path, tensors: dict, params: dict, data: dict, strategy: str, inputs: int) -> None:
     """Every tensor the metadata implies, with its shape, and nothing else; the time axes
     increasing and the horizon within the history; all before a network is built, so a small
     file claiming a huge model or horizon is refused without allocating for it."""
@@ -177,7 +206,7 @@ def _check_contents(path, tensors: dict, params: dict, data: dict, strategy: str
             expected[f"history.{i}.covariates"] = (n, n_cov)
     io.check_claimed_tensors(path, tensors, f"{params['n_models']} networks of {params['num_layers']} layers",
                              params["n_models"] * (2 * params["num_layers"] + 2))  # weight_ih/hh per layer, a head
-    layer = get_cell(params["cell"]).module.parameter_shapes(_inputs(data), params["hidden_size"], params["num_layers"])
+    layer = get_cell(params["cell"]).module.parameter_shapes(inputs, params["hidden_size"], params["num_layers"])
     k, hidden = _outputs(params, strategy), params["hidden_size"]
     for m in range(params["n_models"]):
         expected |= {f"m{m}.rnn.{name}": shape for name, shape in layer.items()}

@@ -11,6 +11,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from rnnkit.data import TimeSeries, rolling_origin_folds
+from rnnkit.forecast._future import future_values, merge_future
 from rnnkit.forecast._inputs import as_series, season_length_for
 from rnnkit.forecast.metrics import all_metrics, coverage
 
@@ -32,7 +33,8 @@ class Backtestable(Protocol):
 
 def backtest(model: Backtestable, y: TimeSeries | pd.Series | ArrayLike,
              covariates: pd.DataFrame | ArrayLike | None = None, folds: int = 3, step: int | None = None,
-             level: float | Sequence[float] | None = None) -> pd.DataFrame:
+             level: float | Sequence[float] | None = None,
+             future_covariates: pd.DataFrame | ArrayLike | Sequence[str] | None = None) -> pd.DataFrame:
     """Backtest ``model`` (any rnnkit forecaster, left unfitted) on ``y``.
 
     Parameters
@@ -42,19 +44,24 @@ def backtest(model: Backtestable, y: TimeSeries | pd.Series | ArrayLike,
     folds : number of origins, the last one ``horizon`` points before the end
     step : distance between origins (default: the horizon, so test ranges tile the end)
     level : optional interval levels, adding coverage columns ``coverage_<L>``
+    future_covariates : as for ``Forecaster.fit``; each fold's forecast is given their values
+        over its test range (known ahead), never the target's
 
     Returns
     -------
     DataFrame with one row per (fold, step ahead): ``fold``, ``origin`` (first forecast stamp),
     ``step``, ``actual``, ``forecast`` (+ interval columns). ``backtest_metrics`` summarises it.
     """
+    covariates, known = merge_future(y, covariates, future_covariates, single=True)
     series = as_series(y, covariates)
+    fit_kwargs = {"future_covariates": list(known)} if known else {}
     h = model.horizon
     rows = []
     for k, fold in enumerate(rolling_origin_folds(len(series), h, folds, step=step, min_train=h + 3)):
         train = series[:fold.train_end]
-        fitted = model.clone().fit(train)
-        frame = fitted.predict(level=level)
+        fitted = model.clone().fit(train, **fit_kwargs)
+        futr = {"futr_df": future_values(series, fold.train_end, known)} if known else {}
+        frame = fitted.predict(level=level, **futr)
         frame.insert(0, "actual", np.asarray(series.values[fold.test]))
         frame.insert(0, "step", np.arange(1, h + 1))
         frame.insert(0, "origin", frame.index[0])

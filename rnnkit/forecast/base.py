@@ -123,11 +123,13 @@ class BaseForecaster(Params):
 
     def backtest(self, y: TimeSeries | pd.Series | ArrayLike, covariates: pd.DataFrame | ArrayLike | None = None,
                  folds: int = 3, step: int | None = None,
-                 level: float | Sequence[float] | None = None) -> pd.DataFrame:
-        """Rolling-origin backtest with a refit per fold; see :func:`rnnkit.forecast.backtest.backtest`."""
+                 level: float | Sequence[float] | None = None,
+                 future_covariates: pd.DataFrame | ArrayLike | Sequence[str] | None = None) -> pd.DataFrame:
+        """Rolling-origin backtest with a refit per fold; see :func:`rnnkit.forecast.backtest.backtest`
+        (``future_covariates`` for a model that takes them)."""
         from rnnkit.forecast.backtest import backtest
 
-        return backtest(self, y, covariates, folds=folds, step=step, level=level)
+        return backtest(self, y, covariates, folds=folds, step=step, level=level, future_covariates=future_covariates)
 
     # --- intervals ---------------------------------------------------------------------------
     def calibration(self) -> np.ndarray:

@@ -17,6 +17,7 @@ from numpy.typing import ArrayLike
 
 from rnnkit.data import TimeSeries
 from rnnkit.data._checks import check_int
+from rnnkit.forecast._future import future_values, merge_future
 from rnnkit.forecast._inputs import as_series
 from rnnkit.forecast._panel import as_panel, is_panel
 from rnnkit.forecast.base import BaseForecaster
@@ -27,7 +28,9 @@ def cross_validation(model: BaseForecaster, y: TimeSeries | pd.Series | ArrayLik
                      h: int | None = None, n_windows: int = 3, step_size: int | None = None,
                      refit: bool | int = True, level: float | Sequence[float] | None = None,
                      covariates: pd.DataFrame | ArrayLike | Sequence[str] | None = None, id_col: str = "unique_id",
-                     time_col: str = "ds", target_col: str = "y") -> pd.DataFrame:
+                     time_col: str = "ds", target_col: str = "y",
+                     future_covariates: pd.DataFrame | ArrayLike | Sequence[str] | None = None,
+                     static_covariates: pd.DataFrame | None = None) -> pd.DataFrame:
     """Forecasts at ``n_windows`` cutoffs against what happened.
 
     Parameters
@@ -39,6 +42,9 @@ def cross_validation(model: BaseForecaster, y: TimeSeries | pd.Series | ArrayLik
     step_size : points between cutoffs (default ``h``: the windows tile the end)
     refit : True (a fit per window), False (one fit, at the first cutoff) or k (every k windows)
     level : interval levels, adding ``lo_<L>``, ``hi_<L>``
+    covariates, future_covariates, static_covariates : as for :meth:`Forecaster.fit`; each
+        window's forecast is given the known-future covariates' values after its cutoff (known
+        ahead, as they would be), never the target's
 
     Returns
     -------
@@ -51,6 +57,7 @@ def cross_validation(model: BaseForecaster, y: TimeSeries | pd.Series | ArrayLik
     step_size = h if step_size is None else check_int("step_size", step_size, minimum=1)
     every = _refit_every(refit, n_windows)
     single = not is_panel(y, id_col)
+    covariates, known = merge_future(y, covariates, future_covariates, single)
     panel = {None: as_series(y, covariates)} if single else as_panel(y, covariates, id_col, time_col, target_col)
     span = h + (n_windows - 1) * step_size
     for key, series in panel.items():
@@ -59,17 +66,22 @@ def cross_validation(model: BaseForecaster, y: TimeSeries | pd.Series | ArrayLik
             raise ValueError(f"{name}: {n_windows} windows of {h} steps, {step_size} apart, need more than "
                              f"{span} points, got {len(series)}")
     fit_kwargs = {} if single else {"id_col": id_col, "time_col": time_col, "target_col": target_col}
+    if known:
+        fit_kwargs["future_covariates"] = list(known)
+    if static_covariates is not None:
+        fit_kwargs["static_covariates"] = static_covariates
     params = dict(model.get_params(deep=False), horizon=h)
     parts, fitted = [], None
     for window in range(n_windows):
         back = h + (n_windows - 1 - window) * step_size  # points after this window's cutoff
         history = {key: s[: len(s) - back] for key, s in panel.items()}
         given = history[None] if single else history
+        futr = {"futr_df": _known_after(panel, back, known, id_col, time_col)} if known else {}
         if window % every == 0:
             fitted = type(model)(**params).fit(given, **fit_kwargs)
-            frame = fitted.predict(h, level=level)
+            frame = fitted.predict(h, level=level, **futr)
         else:
-            frame = fitted.predict(h, level=level, y=given)
+            frame = fitted.predict(h, level=level, y=given, **futr)
         frames = {None: frame} if single else dict(tuple(frame.groupby(id_col, sort=False)))
         for key, series in panel.items():
             # one series keeps its own date name (its index's); a panel has time_col already
@@ -83,6 +95,16 @@ def cross_validation(model: BaseForecaster, y: TimeSeries | pd.Series | ArrayLik
             if not single:
                 part.insert(0, id_col, key)
             parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _known_after(panel: dict, back: int, known: tuple, id_col: str, time_col: str) -> pd.DataFrame:
+    """The known-future covariates of each series after its cutoff (``back`` points before
+    its end) as ``futr_df``: one series' frame, or a panel's long frame."""
+    frames = {key: future_values(s, len(s) - back, known) for key, s in panel.items()}
+    if None in frames:
+        return frames[None]
+    parts = [frame.reset_index(names=time_col).assign(**{id_col: key}) for key, frame in frames.items()]
     return pd.concat(parts, ignore_index=True)
 
 

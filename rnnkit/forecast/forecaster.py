@@ -22,11 +22,21 @@ from numpy.typing import ArrayLike
 from rnnkit.backends import check_backend, get_backend
 from rnnkit.data import TimeSeries
 from rnnkit.exceptions import NotFittedError
-from rnnkit.forecast._ensemble import PHASE1, REFIT, HeldOut, summary, train_ensemble
+from rnnkit.forecast._ensemble import PHASE1, REFIT, HeldOut, known_windows, summary, train_ensemble
 from rnnkit.forecast._files import load_forecaster, save_forecaster
+from rnnkit.forecast._future import (
+    KnownInputs,
+    check_calendar,
+    check_holidays,
+    future_frame,
+    future_rows,
+    merge_future,
+    read_future,
+)
 from rnnkit.forecast._inputs import as_series, check_magnitude, season_length_for
 from rnnkit.forecast._panel import DATE, ID, as_panel, check_column_names, is_panel, long_frame
 from rnnkit.forecast._pipelines import Pipeline, blend, check_combine, check_pipelines, combine_weights, plan
+from rnnkit.forecast._static import StaticEncoder
 from rnnkit.forecast._training import predict
 from rnnkit.forecast._transform import SeriesTransform, season_periods
 from rnnkit.forecast._windows import WindowNormaliser, series_scale
@@ -37,7 +47,7 @@ from rnnkit.progress import check_progress, progress_bar
 _STRATEGIES = ("auto", "direct", "recursive")
 # What fit learns; a file holds exactly these (Forecaster.from_fitted).
 _FITTED = ("panel_", "season_length_", "strategy_", "nets_", "pipelines_",
-           "scaled_errors_", "calibration_scales_", "training_", "columns_")
+           "scaled_errors_", "calibration_scales_", "training_", "columns_", "known_", "static_")
 _DTYPES = ("float32", "float64")
 
 
@@ -99,6 +109,15 @@ class Forecaster(BaseForecaster):
     progress : bool or "auto", default "auto"
         Progress on stderr while training (a bar on a terminal, plain lines elsewhere); "auto"
         shows it only once the training has run for 5 seconds, so quick fits stay quiet.
+    calendar : None, "auto" or list of str, default None
+        Calendar features computed from the time stamps and read as inputs known ahead (a sine
+        and a cosine each): names from "minute", "hour", "dayofweek", "dayofmonth",
+        "dayofyear", "weekofyear", "month", "quarter"; "auto" those that vary within a year
+        at the series' frequency (hour and day of week for hourly data, day of week and of
+        year for daily data, month for monthly data, ...).
+    holidays : str, optional
+        A country code of the ``holidays`` package ("US", "DE", or with a subdivision "AU-VIC"):
+        a 0/1 public-holiday input, known ahead.
 
     Notes
     -----
@@ -132,7 +151,8 @@ class Forecaster(BaseForecaster):
                  n_models: int = 4, max_steps: int = 500, eval_every: int = 25, patience: int = 5,
                  lr: float = 3e-3, batch_size: int = 64, clip_norm: float = 1.0, refit: bool = True,
                  backend: str = "numpy", device: str | None = None, dtype: str = "float32",
-                 n_jobs: int | None = -1, seed: int = 0, progress: bool | str = "auto"):
+                 n_jobs: int | None = -1, seed: int = 0, progress: bool | str = "auto",
+                 calendar: str | Sequence[str] | None = None, holidays: str | None = None):
         self.horizon = horizon
         self.season_length = season_length
         self.pipelines = pipelines
@@ -156,9 +176,12 @@ class Forecaster(BaseForecaster):
         self.n_jobs = n_jobs
         self.seed = seed
         self.progress = progress
+        self.calendar = calendar
+        self.holidays = holidays
 
     # --- configuration -------------------------------------------------------------------------
-    def _validate(self, series: TimeSeries) -> None:
+    def _validate(self, series: TimeSeries, known: Sequence[str] = ()) -> None:
+        """The settings checked; ``known``: the names among ``series``' covariates known ahead."""
         get_cell(self.cell)
         if self.n_jobs is not None and (isinstance(self.n_jobs, bool) or not isinstance(self.n_jobs, (int, np.integer))
                                         or (self.n_jobs < 1 and self.n_jobs != -1)):
@@ -175,9 +198,12 @@ class Forecaster(BaseForecaster):
         check_backend(self.backend, self.device)  # an unknown backend or device: refused now
         if self.strategy not in _STRATEGIES:
             raise ValueError(f"strategy: expected one of {_STRATEGIES}, got {self.strategy!r}")
-        if self.strategy == "recursive" and series.covariates is not None:
-            raise ValueError("strategy: 'recursive' needs future covariates, which are unknown; "
-                             "use strategy='direct' with past covariates")
+        check_calendar(self.calendar, series.freq)
+        check_holidays(self.holidays)
+        if self.strategy == "recursive" and set(series.covariate_names) - set(known):
+            raise ValueError("strategy: 'recursive' needs the future of every covariate, and "
+                             f"{sorted(set(series.covariate_names) - set(known))} are past-only; use "
+                             "strategy='direct', or name them in future_covariates= if their future is known")
         for name in ("hidden_size", "num_layers", "n_models", "max_steps", "eval_every",
                      "patience", "batch_size"):
             value = getattr(self, name)
@@ -196,8 +222,8 @@ class Forecaster(BaseForecaster):
         # Keep at least ~half the series as origins to learn from.
         return int(max(2, min(w, (n - h) // 2)))
 
-    def _check_length(self, series) -> None:
-        self._validate(series)
+    def _check_length(self, series, known: Sequence[str] = ()) -> None:
+        self._validate(series, known)
         h = self.horizon
         w = self._window_for(len(series))
         need = w + h + 4
@@ -216,7 +242,9 @@ class Forecaster(BaseForecaster):
     # --- fitting -------------------------------------------------------------------------------
     def fit(self, y: TimeSeries | pd.Series | ArrayLike | pd.DataFrame
             | dict[str | int, TimeSeries | pd.Series | ArrayLike],
-            covariates: pd.DataFrame | ArrayLike | Sequence[str] | None = None, *, id_col: str = ID,
+            covariates: pd.DataFrame | ArrayLike | Sequence[str] | None = None, *,
+            future_covariates: pd.DataFrame | ArrayLike | Sequence[str] | None = None,
+            static_covariates: pd.DataFrame | None = None, id_col: str = ID,
             time_col: str = DATE, target_col: str = "y") -> Forecaster:
         """Fit to one series, or to several at once as one global model.
 
@@ -227,7 +255,18 @@ class Forecaster(BaseForecaster):
             model: one set of networks trained on windows of every series, each normalised by
             its own scale).
         covariates : for one series, a DataFrame or 2-D array aligned with ``y``; for a
-            long-format frame, the names of its covariate columns.
+            long-format frame, the names of its covariate columns. Past-only: the network reads
+            their values up to the forecast origin (their future is not needed, nor used).
+        future_covariates : covariates whose future is known when forecasting (prices set in
+            advance, promotions, a weather forecast): for one series, a DataFrame or 2-D array
+            aligned with ``y``; or the names of such columns of a long frame (or of the
+            covariates of a TimeSeries). The network also reads their values over the steps it
+            forecasts, so :meth:`predict` needs them (``futr_df``; :meth:`make_future_frame`
+            gives the frame to fill). Both strategies use them.
+        static_covariates : DataFrame, optional
+            A global model's per-series attributes: one row per series, an ``id_col`` column and
+            numbers (standardised across the series) or categories (one-hot encoded), read by
+            the network beside every step.
         id_col, time_col, target_col : str, default "unique_id", "ds", "y"
             The long format's column names (statsforecast's keywords). A global model's
             :meth:`predict` names its id and time columns the same way (also for a dict of
@@ -240,23 +279,73 @@ class Forecaster(BaseForecaster):
         self._check_horizon()
         check_column_names(id_col=id_col, time_col=time_col, target_col=target_col)
         single = not is_panel(y, id_col)
+        covariates, known = merge_future(y, covariates, future_covariates, single)
         panel = {None: as_series(y, covariates)} if single else as_panel(y, covariates, id_col, time_col, target_col)
         panel = {key: self._latest(series) for key, series in panel.items()}
         for name in _FITTED + ("series_", "calibration_errors_"):
             self.__dict__.pop(name, None)
-        self.season_length_ = season_length_for(next(iter(panel.values())), self.season_length)
-        self._validate(next(iter(panel.values())))  # the settings first: they name no series
+        first = next(iter(panel.values()))
+        absent = [c for c in known if c not in first.covariate_names]
+        if absent:
+            raise ValueError(f"future_covariates: no covariate {absent[0]!r}; the series has "
+                             f"{list(first.covariate_names)}")
+        self.season_length_ = season_length_for(first, self.season_length)
+        self._validate(first, known)  # the settings first: they name no series
+        self.known_ = KnownInputs(known, check_calendar(self.calendar, first.freq), check_holidays(self.holidays))
+        self.static_ = None
+        if static_covariates is not None:
+            if single:
+                raise ValueError("static_covariates: they describe each series of a global model; a model of "
+                                 "one series has no use for them (pass None)")
+            self.static_ = StaticEncoder(id_col).fit(static_covariates, list(panel))
         for key, series in panel.items():
             try:
                 check_magnitude(series)
-                self._check_length(series)
+                self._check_length(series, known)
             except ValueError as exc:
                 if single:
                     raise
                 raise ValueError(f"series {key!r}: {exc}") from None
-        state = self._fit_many(list(panel.values()))
-        self._set_fitted(dict(state, panel_=panel, season_length_=self.season_length_, columns_=(id_col, time_col)))
+        statics = self._static_rows(list(panel), static_covariates)
+        state = self._fit_many(list(panel.values()), statics)
+        self._set_fitted(dict(state, panel_=panel, season_length_=self.season_length_, columns_=(id_col, time_col),
+                              known_=self.known_, static_=self.static_))
         return self
+
+    def _static_rows(self, keys: list, table: pd.DataFrame | None, what: str = "static_covariates") -> list:
+        """Each series' encoded static covariates (None each without them): from ``table`` where
+        it has the series, else (a fitted series) as fitted."""
+        if self.static_ is None:
+            if table is not None:
+                raise ValueError(f"{what}: this model was fitted without static covariates; pass None")
+            return [None] * len(keys)
+        given = set() if table is None else set(table[self.static_.id_col]) if self.static_.id_col in table.columns \
+            else None
+        if given is None:
+            raise ValueError(f"{what}: expected a column {self.static_.id_col!r} naming each series, "
+                             f"got {list(table.columns)}")
+        fitted = dict(zip(self.panel_, self.pipelines_[0].normalisers)) if hasattr(self, "panel_") else {}
+        rows = []
+        for key in keys:
+            if key in given:
+                rows.append(self.static_.transform(table, [key], what)[0])
+            elif key in fitted:
+                rows.append(fitted[key].static_)
+            else:
+                raise ValueError(f"{what}: no row for series {key!r}, which the model was not fitted on")
+        return rows
+
+    def _split_covariates(self, series: TimeSeries) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """``series``' past-only covariates (n, kp) and its known matrix over the history
+        (n, kf) (``_future.py``); None for none."""
+        names, known = series.covariate_names, self.known_
+        past = [i for i, c in enumerate(names) if c not in known.columns]
+        cov = None if series.covariates is None else np.asarray(series.covariates)
+        past_cov = cov[:, past] if past else None
+        if not known:
+            return past_cov, None
+        user = None if not known.columns else cov[:, [names.index(c) for c in known.columns]]
+        return past_cov, known.matrix(series.index, user)
 
     def _set_fitted(self, state: dict) -> None:
         """Take the learned attributes in ``state`` (exactly those of ``_FITTED``)."""
@@ -273,6 +362,17 @@ class Forecaster(BaseForecaster):
         if not np.all(np.isfinite(shares)) or np.any(shares < 0) or not np.allclose(shares.sum(axis=0), 1.0):
             raise ValueError("state: the pipelines' shares of each series' forecast must be finite, "
                              "non-negative and sum to 1")
+        known, static, first = state["known_"], state["static_"], next(iter(state["panel_"].values()))
+        if not set(known.columns) <= set(first.covariate_names):
+            raise ValueError(f"state: known-future covariates {list(known.columns)} are not all among the "
+                             f"series' covariates {list(first.covariate_names)}")
+        static_width = 0 if static is None else static.width
+        for norm in (n for p in state["pipelines_"] for n in p.normalisers):
+            known_width = 0 if norm.known_scaler_ is None else norm.known_scaler_.n_features_in_
+            if known_width != known.width or (0 if norm.static_ is None else len(norm.static_)) != static_width:
+                raise ValueError(f"state: a normaliser reads {known_width} known inputs and "
+                                 f"{0 if norm.static_ is None else len(norm.static_)} static ones; the model has "
+                                 f"{known.width} and {static_width}")
         members = sorted(i for p in state["pipelines_"] for i in p.members)
         if members != list(range(len(state["nets_"]))):
             raise ValueError(f"state: pipelines hold networks {members}, the ensemble has {len(state['nets_'])}")
@@ -286,7 +386,7 @@ class Forecaster(BaseForecaster):
         ``state`` maps every name of ``Forecaster._FITTED`` to its value; ``panel_`` is
         ``{None: series}`` for a model of one series."""
         model = cls(**params)
-        model._validate(next(iter(state["panel_"].values())))
+        model._validate(next(iter(state["panel_"].values())), state["known_"].columns)
         model._set_fitted(state)
         return model
 
@@ -309,12 +409,14 @@ class Forecaster(BaseForecaster):
         direct_examples = n_series * (cut - w - self.horizon + 1)
         return "direct" if direct_examples >= max(40, 3 * self.horizon) else "recursive"
 
-    def _fit_many(self, many: list[TimeSeries]) -> dict:
-        """Train on every series; returns the learned attributes but the panel itself."""
+    def _fit_many(self, many: list[TimeSeries], statics: list) -> dict:
+        """Train on every series (``statics``: each one's encoded static covariates or None);
+        returns the learned attributes but the panel itself."""
         h, S = self.horizon, len(many)
         n_min = min(len(s) for s in many)
         w = self._window_for(n_min)
-        self.strategy_ = strategy = self._resolve_strategy(n_min, w, many[0].covariates is not None, S)
+        has_past = bool(set(many[0].covariate_names) - set(self.known_.columns))
+        self.strategy_ = strategy = self._resolve_strategy(n_min, w, has_past, S)
         k = self._outputs
         need = w + h + k + self._held_out(n_min, w, S) - 1  # one training example at least
         if n_min < need:
@@ -326,16 +428,18 @@ class Forecaster(BaseForecaster):
         self.nets_ = [None] * self.n_models
         training = {"strategy": strategy, "window": w, "series": S, "pipelines": []}
         forecasts, held_errors = [], []
+        splits = [self._split_covariates(s) for s in many]
         for pipe in pipelines:
             # Phase one: each series' latest origins are held out (early stopping, calibration).
-            held = [HeldOut(s, w, h, k, self._held_out(len(s), w, S), self._transform_for(s, w, pipe)) for s in many]
+            held = [HeldOut(s, w, h, k, self._held_out(len(s), w, S), self._transform_for(s, w, pipe), *split, static)
+                    for s, split, static in zip(many, splits, statics)]
             x_tr, y_tr = self._stack([(p.x, p.y) for p in held])
             x_val, y_val = self._stack([(p.x_val, p.y_val) for p in held])
             nets, summaries = train_ensemble(self, x_tr, y_tr, PHASE1, bar, pipe.members, x_val=x_val, y_val=y_val)
             for i, net in zip(pipe.members, nets):
                 self.nets_[i] = net  # the phase-one ensemble forecasts the held-out origins
             pipe.transforms, pipe.normalisers = [p.transform for p in held], [p.normaliser for p in held]
-            paths = self._paths([(p.normaliser, p.past, p.cov_past) for p in held], h, nets)
+            paths = self._paths([(p.normaliser, p.past, p.cov_past, p.known, p.first) for p in held], h, nets)
             forecasts.append([p.transform.inverse(f, p.first) for p, f in zip(held, paths)])
             held_errors.append([float(np.mean(np.abs(p.actual - f))) / p.error_scale
                                 for p, f in zip(held, forecasts[-1])])
@@ -357,9 +461,9 @@ class Forecaster(BaseForecaster):
         training["best_step"] = training["pipelines"][0]["best_step"]
         if self.refit:  # Phase two: every origin, for the number of steps phase one chose.
             for pipe, info in zip(pipelines, training["pipelines"]):
-                transforms, finals = self._final_scalers(many, w, pipe)
+                transforms, finals = self._final_scalers(many, w, pipe, splits, statics)
                 adjusted = [t.forward(s.values) for t, s in zip(transforms, many)]
-                x_all, y_all = self._stack([f.examples(a, s.covariates)[:2] for f, a, s in zip(finals, adjusted, many)])
+                x_all, y_all = self._stack([f.examples(a, *split)[:2] for f, a, split in zip(finals, adjusted, splits)])
                 nets, summaries = train_ensemble(self, x_all, y_all, REFIT, bar, pipe.members,
                                                  fixed_steps=info["best_step"])
                 for i, net in zip(pipe.members, nets):
@@ -374,12 +478,13 @@ class Forecaster(BaseForecaster):
         return {"strategy_": strategy, "nets_": self.nets_, "pipelines_": pipelines,
                 "scaled_errors_": errors, "calibration_scales_": scales, "training_": training}
 
-    def _final_scalers(self, many: list, w: int, pipe: Pipeline) -> tuple[list, list]:
+    def _final_scalers(self, many: list, w: int, pipe: Pipeline, splits: list, statics: list) -> tuple[list, list]:
         """Pipeline ``pipe``'s transform and window normaliser for each series, fitted on all its
-        values: what the final fit keeps, and what a forecast from new history fits anew."""
+        values (``splits``: each one's past covariates and known matrix, ``statics`` its static
+        row): what the final fit keeps, and what a forecast from new history fits anew."""
         transforms = [self._transform_for(s, w, pipe).fit(s.values) for s in many]
-        normalisers = [WindowNormaliser(w, self._outputs).fit(t.forward(s.values), s.covariates)
-                       for t, s in zip(transforms, many)]
+        normalisers = [WindowNormaliser(w, self._outputs).fit(t.forward(s.values), *split, static)
+                       for t, s, split, static in zip(transforms, many, splits, statics)]
         return transforms, normalisers
 
     def _transform_for(self, series: TimeSeries, w: int, pipe: Pipeline) -> SeriesTransform:
@@ -404,44 +509,65 @@ class Forecaster(BaseForecaster):
     def _paths(self, segments: list, h: int, nets: list) -> list[np.ndarray]:
         """Forecasts in original units from raw windows, one network call per step for all.
 
-        ``segments`` holds ``(normaliser, past (N, w), covariate windows (N, w, k) or None)``
-        per series; returns one (N, h) array per segment.
+        ``segments`` holds ``(normaliser, past (N, w), past covariate windows (N, w, k) or None,
+        known matrix (T, kf) or None, positions (N,) of each window's first forecast in it)`` per
+        series; returns one (N, h) array per segment.
         """
-        paths = [np.asarray(past, dtype=float) for _, past, _ in segments]
-        w = paths[0].shape[1]
-        if segments[0][2] is not None and h > self._outputs:
-            raise ValueError(f"horizon: {h} exceeds the fitted horizon {self._outputs}; with "
+        paths = [np.asarray(past, dtype=float) for _, past, _, _, _ in segments]
+        w, k = paths[0].shape[1], self._outputs
+        if segments[0][2] is not None and h > k:
+            raise ValueError(f"horizon: {h} exceeds the fitted horizon {k}; with past-only "
                              "covariates the forecaster cannot go further (their future is unknown)")
         backend = get_backend(self.backend, self.device)
         cuts = np.cumsum([len(p) for p in paths])[:-1]
         while paths[0].shape[1] < w + h:
-            x = np.concatenate([norm.normalise(p[:, -w:], cov) for (norm, _, cov), p in zip(segments, paths)])
+            done = paths[0].shape[1] - w
+            x = np.concatenate([norm.normalise(p[:, -w:], cov, known_windows(known, first, done, w, k))
+                                for (norm, _, cov, known, first), p in zip(segments, paths)])
             x = x.astype(self._dtype, copy=False)
             out = np.mean([predict(backend, net, x) for net in nets], axis=0)
             paths = [np.concatenate([p, norm.to_levels(o, p[:, -1])], axis=1)
-                     for (norm, _, _), p, o in zip(segments, paths, np.split(out, cuts))]
+                     for (norm, *_), p, o in zip(segments, paths, np.split(out, cuts))]
         return [p[:, w:w + h] for p in paths]
 
-    def _last_window(self, series: TimeSeries, normaliser, transform) -> tuple:
+    def _last_window(self, series: TimeSeries, normaliser, transform, split: tuple, known_ahead) -> tuple:
+        """The segment (see :meth:`_paths`) that forecasts from the end of ``series``: its past
+        covariates and known matrix ``split``, and the known rows ahead ``known_ahead``."""
         w, n = normaliser.window, len(series)
-        cov = None if series.covariates is None else np.asarray(series.covariates[-w:])[None]
-        return normaliser, transform.forward(np.asarray(series.values[-w:]), start=n - w)[None, :], cov
+        cov, known = split
+        cov = None if cov is None else cov[-w:][None]
+        known = None if known is None else np.concatenate([known, known_ahead])
+        past = transform.forward(np.asarray(series.values[-w:]), start=n - w)[None, :]
+        return normaliser, past, cov, known, np.array([n])
 
-    def _pipeline_forecasts(self, many: list, h: int, scalers: list | None = None) -> list[list[np.ndarray]]:
+    def _known_ahead(self, many: list, h: int, futures: list | None) -> list:
+        """Each series' known matrix over the rows ahead that an ``h``-step forecast reads, from
+        the user's known-future values ``futures`` (one array per series, or None)."""
+        if not self.known_:
+            return [None] * len(many)
+        rows = future_rows(h, self._outputs)
+        futures = [None] * len(many) if futures is None else futures
+        return [self.known_.matrix(s.future_index(rows), f) for s, f in zip(many, futures)]
+
+    def _pipeline_forecasts(self, many: list, h: int, scalers: list | None = None,
+                            futures: list | None = None) -> list[list[np.ndarray]]:
         """Per pipeline, the next ``h`` values of each series in its units; ``scalers`` holds
-        each pipeline's (transforms, normalisers) for ``many``, by default the fitted ones."""
+        each pipeline's (transforms, normalisers) for ``many``, by default the fitted ones;
+        ``futures`` each series' known-future values."""
         per_pipeline = []
+        splits = [self._split_covariates(s) for s in many]
+        ahead = self._known_ahead(many, h, futures)
         for k, pipe in enumerate(self.pipelines_):
             transforms, normalisers = (pipe.transforms, pipe.normalisers) if scalers is None else scalers[k]
-            segments = [self._last_window(s, n, t) for s, n, t in zip(many, normalisers, transforms)]
+            segments = [self._last_window(*args) for args in zip(many, normalisers, transforms, splits, ahead)]
             paths = self._paths(segments, h, [self.nets_[i] for i in pipe.members])
             per_pipeline.append([t.inverse(p, np.array([len(s)]))[0] for s, t, p in zip(many, transforms, paths)])
         return per_pipeline
 
-    def _forecasts(self, many: list, h: int) -> list[np.ndarray]:
+    def _forecasts(self, many: list, h: int, futures: list | None = None) -> list[np.ndarray]:
         """The next ``h`` values of each fitted series, in its units: the pipelines' forecasts
         combined with their fitted shares (``combine``)."""
-        return blend([p.weights for p in self.pipelines_], self._pipeline_forecasts(many, h))
+        return blend([p.weights for p in self.pipelines_], self._pipeline_forecasts(many, h, futures=futures))
 
     def _forecast(self, series: TimeSeries, h: int) -> np.ndarray:
         return self._forecasts([series], h)[0]
@@ -449,23 +575,30 @@ class Forecaster(BaseForecaster):
     def recent_inputs(self, batch: int = 256, series: int = 0, net: int = 0) -> np.ndarray:
         """Network ``net``'s inputs for the latest ``batch`` windows of fitted series number
         ``series`` (transformed, deseasonalised and normalised as in training by the network's
-        pipeline): what diagnostics such as the memory horizon are measured on."""
+        pipeline): what diagnostics such as the memory horizon are measured on. With inputs
+        known ahead, the latest windows whose known rows lie in the history."""
         self._check_fitted()
         many = list(self.panel_.values())
         pipe = next(p for p in self.pipelines_ if net in p.members)
         data, norm, tf = many[series], pipe.normalisers[series], pipe.transforms[series]
         n, w = len(data), norm.window
-        take = min(n, batch + w - 1, tf.keep + (n - tf.n_) if tf.periods_ else n)
+        ahead = norm.horizon if self.known_ else 0
+        take = min(n, batch + w - 1 + ahead, tf.keep + (n - tf.n_) if tf.periods_ else n)
         values = tf.forward(np.asarray(data.values[n - take:]), start=n - take)
-        cov = None if data.covariates is None else np.asarray(data.covariates[n - take:])
-        return norm.inputs(values, cov)[-batch:].astype(self._dtype, copy=False)
+        cov, known = self._split_covariates(data)
+        cov = None if cov is None else cov[n - take:]
+        known = None if known is None else known[n - take:]
+        return norm.inputs(values, cov, known)[-batch:].astype(self._dtype, copy=False)
 
     def _histories(self) -> list[TimeSeries]:
         return list(self.panel_.values())
 
     def predict(self, horizon: int | None = None, level: float | Sequence[float] | None = None,
                 y: TimeSeries | pd.Series | ArrayLike | pd.DataFrame | dict | None = None,
-                covariates: pd.DataFrame | ArrayLike | Sequence[str] | None = None) -> pd.DataFrame:
+                covariates: pd.DataFrame | ArrayLike | Sequence[str] | None = None, *,
+                futr_df: pd.DataFrame | ArrayLike | None = None,
+                future_covariates: pd.DataFrame | ArrayLike | Sequence[str] | None = None,
+                static_df: pd.DataFrame | None = None) -> pd.DataFrame:
         """Forecast the next ``horizon`` steps (default: the fitted horizon).
 
         Parameters
@@ -483,7 +616,16 @@ class Forecaster(BaseForecaster):
             are fitted on its own history, as the final fit does; a series the model was fitted
             on keeps its pipeline shares, a new one takes their mean. It must have the fitted
             frequency and covariates and at least a window of points. The model is unchanged.
-        covariates : as for :meth:`fit`, with ``y``.
+        covariates, future_covariates : as for :meth:`fit`, with ``y``.
+        futr_df : DataFrame or array, required when the model has known-future covariates
+            Their values over the steps to forecast: for one series a DataFrame indexed by the
+            future time stamps (or with the time column) or an array with a row per step; for a
+            global model a long frame ``unique_id, ds, <columns>``. :meth:`make_future_frame`
+            gives the frame to fill. A direct model reads the rows of its whole fitted horizon,
+            also for a shorter forecast. A missing row is refused naming its (id, time stamp).
+        static_df : DataFrame, optional
+            With ``y`` holding series the model never saw: their static covariates (one row
+            per series, as ``static_covariates`` at fit); a fitted series keeps its own.
 
         Returns
         -------
@@ -494,12 +636,15 @@ class Forecaster(BaseForecaster):
         """
         if y is None:
             h, levels = self._check_predict_args(horizon, level)
+            if static_df is not None:
+                raise ValueError("static_df: it gives the static covariates of new series in y; pass y too")
             panel, scales = self.panel_, self.calibration_scales_
-            points = self._forecasts(list(panel.values()), h)
+            points = self._forecasts(list(panel.values()), h, self._futures(futr_df, panel, h))
         else:
-            panel = self._new_histories(y, covariates)
+            panel = self._new_histories(y, covariates, future_covariates)
             h, levels = self._check_predict_args(horizon, level, [len(s) for s in panel.values()])
-            points, scales = self._forecasts_from(panel, h)
+            points, scales = self._forecasts_from(panel, h, self._futures(futr_df, panel, h),
+                                                  self._static_rows(list(panel), static_df, "static_df"))
         frames = {}
         for key, series, point, scale in zip(panel, panel.values(), points, scales):
             frames[key] = forecast_frame(series, point, levels, lambda lv, s=scale: s * conformal_halfwidth(
@@ -508,12 +653,35 @@ class Forecaster(BaseForecaster):
             return frames[None]
         return long_frame(frames, *self.columns_)
 
-    def _new_histories(self, y, covariates) -> dict:
+    def _futures(self, futr_df, panel: dict, h: int) -> list:
+        """The user's known-future values for each series of ``panel`` (``_future.read_future``)."""
+        rows = future_rows(h, self._outputs)
+        return list(read_future(futr_df, panel, self.known_.columns, rows, *self.columns_).values())
+
+    def make_future_frame(self, horizon: int | None = None,
+                          y: TimeSeries | pd.Series | ArrayLike | pd.DataFrame | dict | None = None,
+                          covariates: pd.DataFrame | ArrayLike | Sequence[str] | None = None, *,
+                          future_covariates: pd.DataFrame | ArrayLike | Sequence[str] | None = None) -> pd.DataFrame:
+        """The ``futr_df`` that :meth:`predict` needs, its known-future columns empty (NaN), to
+        fill in: for one series indexed by the future time stamps, for a global model in long
+        format (``unique_id``, ``ds`` or the fitted column names). Its rows are those the
+        networks read: ``horizon`` steps (default: the fitted horizon), and at least the fitted
+        horizon for a direct model. ``y`` (with ``covariates``, ``future_covariates``): the new
+        history :meth:`predict` will be given, as there."""
+        h, _ = self._check_predict_args(horizon, None)
+        panel = self.panel_ if y is None else self._new_histories(y, covariates, future_covariates)
+        return future_frame(panel, self.known_.columns, future_rows(h, self._outputs), *self.columns_)
+
+    def _new_histories(self, y, covariates, future_covariates=None) -> dict:
         """``y`` given to :meth:`predict` as ``{id: TimeSeries}`` (the fit's latest-points bound
         applied), each checked against what the model was fitted on."""
         self._check_fitted()
         id_col, time_col = self.columns_
         fitted = next(iter(self.panel_.values()))
+        covariates, known = merge_future(y, covariates, future_covariates, not is_panel(y, id_col))
+        if known and set(known) != set(self.known_.columns):
+            raise ValueError(f"future_covariates: expected the fitted ones {list(self.known_.columns)}, "
+                             f"got {list(known)}")
         if is_panel(y, id_col):
             panel = as_panel(y, covariates, id_col, time_col, fitted.target)
         else:
@@ -532,12 +700,14 @@ class Forecaster(BaseForecaster):
             check_magnitude(series)
         return {key: self._latest(series) for key, series in panel.items()}
 
-    def _forecasts_from(self, panel: dict, h: int) -> tuple[list[np.ndarray], np.ndarray]:
+    def _forecasts_from(self, panel: dict, h: int, futures: list, statics: list) -> tuple[list[np.ndarray], np.ndarray]:
         """Point forecasts and interval scales of new histories, with the fitted networks and
         each series' transforms and normalisers fitted on its history as the final fit does."""
         many, known = list(panel.values()), list(self.panel_)
-        scalers = [self._final_scalers(many, pipe.normalisers[0].window, pipe) for pipe in self.pipelines_]
-        per_pipeline = self._pipeline_forecasts(many, h, scalers)
+        splits = [self._split_covariates(s) for s in many]
+        scalers = [self._final_scalers(many, pipe.normalisers[0].window, pipe, splits, statics)
+                   for pipe in self.pipelines_]
+        per_pipeline = self._pipeline_forecasts(many, h, scalers, futures)
         shares = []
         for pipe in self.pipelines_:
             fitted_shares = dict(zip(known, pipe.weights))
@@ -549,27 +719,31 @@ class Forecaster(BaseForecaster):
 
     def backtest(self, y: TimeSeries | pd.Series | ArrayLike, covariates: pd.DataFrame | ArrayLike | None = None,
                  folds: int = 3, step: int | None = None,
-                 level: float | Sequence[float] | None = None) -> pd.DataFrame:
+                 level: float | Sequence[float] | None = None,
+                 future_covariates: pd.DataFrame | ArrayLike | Sequence[str] | None = None) -> pd.DataFrame:
         """Rolling-origin backtest with a refit per fold (one series); see
         :func:`rnnkit.forecast.backtest.backtest`."""
         if is_panel(y):
             raise ValueError("y: backtest takes one series; for a global model, backtest each "
                              "series' forecasts from models fitted on the panel cut at each origin")
-        return super().backtest(y, covariates, folds=folds, step=step, level=level)
+        return super().backtest(y, covariates, folds=folds, step=step, level=level,
+                                future_covariates=future_covariates)
 
     def cross_validation(self, y: TimeSeries | pd.Series | ArrayLike | pd.DataFrame | dict, h: int | None = None,
                          n_windows: int = 3, step_size: int | None = None, refit: bool | int = True,
                          level: float | Sequence[float] | None = None,
                          covariates: pd.DataFrame | ArrayLike | Sequence[str] | None = None, *, id_col: str = ID,
-                         time_col: str = DATE,
-                         target_col: str = "y") -> pd.DataFrame:
+                         time_col: str = DATE, target_col: str = "y",
+                         future_covariates: pd.DataFrame | ArrayLike | Sequence[str] | None = None,
+                         static_covariates: pd.DataFrame | None = None) -> pd.DataFrame:
         """Forecasts at ``n_windows`` cutoffs of one series or a panel against what happened,
         statsforecast's ``cross_validation``; see :func:`rnnkit.forecast.cross_validation.cross_validation`
         (this model's settings, a fresh clone per refit; the model itself is not fitted)."""
         from rnnkit.forecast.cross_validation import cross_validation
 
         return cross_validation(self, y, h, n_windows, step_size, refit, level, covariates,
-                                id_col=id_col, time_col=time_col, target_col=target_col)
+                                id_col=id_col, time_col=time_col, target_col=target_col,
+                                future_covariates=future_covariates, static_covariates=static_covariates)
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "panel_"):
