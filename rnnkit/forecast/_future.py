@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from rnnkit.data._messages import label
+from rnnkit.data.timeseries import TimeSeries
 
 # Each calendar feature: how it is read from a DatetimeIndex and its cycle length.
 CALENDAR = {
@@ -116,8 +117,8 @@ def future_rows(h: int, outputs: int) -> int:
     return outputs * math.ceil(h / outputs)
 
 
-def read_future(futr_df, series_by_key: dict, columns: tuple[str, ...], rows: int, id_col: str,
-                time_col: str) -> dict:
+def read_future(futr_df: pd.DataFrame | np.ndarray | None, series_by_key: dict, columns: tuple[str, ...],
+                rows: int, id_col: str, time_col: str) -> dict:
     """The user's known-future values ``{key: (rows, len(columns))}`` for the ``rows`` steps
     after each series' end, from ``futr_df``: for one series (key None) a DataFrame indexed by
     the future stamps (or with a ``time_col`` column) or an array of ``rows`` rows; for a panel a
@@ -202,7 +203,7 @@ def _finite(values: np.ndarray, what: str) -> np.ndarray:
     return values
 
 
-def merge_future(y, covariates, future_covariates, single: bool) -> tuple:
+def merge_future(y: object, covariates: object, future_covariates: object, single: bool) -> tuple:
     """``covariates`` extended by the known-future ones, and their names: ``future_covariates``
     names covariates of ``y`` (a long frame's columns, a TimeSeries' covariates) or, for one
     series given as a pandas Series or array, holds their values aligned with ``y``."""
@@ -218,8 +219,6 @@ def merge_future(y, covariates, future_covariates, single: bool) -> tuple:
             listed = [] if covariates is None else list(covariates)
             return listed + [c for c in names if c not in listed], names
         return covariates, names
-    from rnnkit.data import TimeSeries
-
     if not single or isinstance(y, TimeSeries):
         raise TypeError("future_covariates: for a panel or a TimeSeries, expected the names of its covariates "
                         f"known ahead, got {type(future_covariates).__name__}")
@@ -239,7 +238,7 @@ def merge_future(y, covariates, future_covariates, single: bool) -> tuple:
     return both, tuple(future.columns)
 
 
-def future_values(series, start: int, columns: tuple[str, ...]) -> pd.DataFrame:
+def future_values(series: TimeSeries, start: int, columns: tuple[str, ...]) -> pd.DataFrame:
     """The known-future ``columns`` of ``series`` from position ``start`` on, indexed by time:
     what a backtest or cross-validation fold is told of the future (the covariates known ahead,
     never the target)."""
