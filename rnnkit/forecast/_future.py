@@ -22,9 +22,9 @@ from rnnkit.data.timeseries import TimeSeries
 CALENDAR = {
     "minute": (lambda ix: ix.minute, 60.0),
     "hour": (lambda ix: ix.hour + ix.minute / 60.0, 24.0),
-    "dayofweek": (lambda ix: ix.dayofweek, 7.0),
+    "dayofweek": (lambda ix: ix.day_of_week, 7.0),
     "dayofmonth": (lambda ix: ix.day - 1, 31.0),
-    "dayofyear": (lambda ix: ix.dayofyear - 1, 365.25),
+    "dayofyear": (lambda ix: ix.day_of_year - 1, 365.25),
     "weekofyear": (lambda ix: ix.isocalendar().week.to_numpy() - 1, 52.18),
     "month": (lambda ix: ix.month - 1, 12.0),
     "quarter": (lambda ix: ix.quarter - 1, 4.0),
