@@ -17,6 +17,7 @@ import pandas as pd
 
 from rnnkit.data._messages import label
 from rnnkit.data.timeseries import TimeSeries
+from rnnkit.forecast._panel import long_frame
 
 # Each calendar feature: how it is read from a DatetimeIndex and its cycle length.
 CALENDAR = {
@@ -179,16 +180,9 @@ def read_future(futr_df: pd.DataFrame | np.ndarray | None, series_by_key: dict, 
 def future_frame(series_by_key: dict, columns: tuple[str, ...], rows: int, id_col: str, time_col: str) -> pd.DataFrame:
     """The frame :meth:`Forecaster.predict` takes as ``futr_df``, its value columns empty: one
     series indexed by the future stamps; a panel in long format."""
-    parts = []
-    for key, series in series_by_key.items():
-        stamps = series.future_index(rows)
-        frame = pd.DataFrame({c: np.full(rows, np.nan) for c in columns}, index=stamps)
-        if key is None:
-            return frame
-        frame = frame.reset_index(names=time_col)
-        frame.insert(0, id_col, key)
-        parts.append(frame)
-    return pd.concat(parts, ignore_index=True)
+    frames = {key: pd.DataFrame({c: np.full(rows, np.nan) for c in columns}, index=series.future_index(rows))
+              for key, series in series_by_key.items()}
+    return frames[None] if None in frames else long_frame(frames, id_col, time_col)
 
 
 def _for(key) -> str:

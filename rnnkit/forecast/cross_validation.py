@@ -19,7 +19,7 @@ from rnnkit.data import TimeSeries
 from rnnkit.data._checks import check_int
 from rnnkit.forecast._future import future_values, merge_future
 from rnnkit.forecast._inputs import as_series
-from rnnkit.forecast._panel import as_panel, is_panel
+from rnnkit.forecast._panel import as_panel, is_panel, long_frame
 from rnnkit.forecast.base import BaseForecaster
 from rnnkit.forecast.metrics import all_metrics, coverage
 
@@ -102,10 +102,7 @@ def _known_after(panel: dict, back: int, known: tuple, id_col: str, time_col: st
     """The known-future covariates of each series after its cutoff (``back`` points before
     its end) as ``futr_df``: one series' frame, or a panel's long frame."""
     frames = {key: future_values(s, len(s) - back, known) for key, s in panel.items()}
-    if None in frames:
-        return frames[None]
-    parts = [frame.reset_index(names=time_col).assign(**{id_col: key}) for key, frame in frames.items()]
-    return pd.concat(parts, ignore_index=True)
+    return frames[None] if None in frames else long_frame(frames, id_col, time_col)
 
 
 def _refit_every(refit: bool | int, n_windows: int) -> int:
