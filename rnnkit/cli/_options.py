@@ -107,6 +107,36 @@ def _window(ctx, param, value):
     return window
 
 
+def names_list(text: str | None) -> list:
+    """Column names from a comma-separated option value (blanks dropped); [] for None."""
+    return [c.strip() for c in text.split(",") if c.strip()] if text else []
+
+
+def _calendar(ctx, param, value):
+    if value is None or value == "auto":
+        return value
+    from rnnkit.forecast._future import CALENDAR
+
+    names = names_list(value)
+    unknown = [n for n in names if n not in CALENDAR]
+    if not names or unknown or len(set(names)) != len(names):
+        raise InputError(f"--calendar: expected 'auto' or distinct names from {', '.join(CALENDAR)} "
+                         f"separated by commas, got {value!r}")
+    return names
+
+
+def _holidays(ctx, param, value):
+    if value is None:
+        return value
+    from rnnkit.forecast._future import check_holidays
+
+    try:
+        check_holidays(value)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"--{exc}") from None
+    return value
+
+
 # (flag, Forecaster parameter, default, type, help). The defaults are the Forecaster's own
 # (tests/cli/test_cli_options.py checks that they stay equal), spelled here so that `--help`
 # does not import the forecasting stack.
@@ -122,7 +152,12 @@ FORECASTER_OPTIONS = (
      "Global minibatch size (split over the processes under torchrun)."),
     ("--lr", "lr", 3e-3, click.FloatRange(min=0, min_open=True), "Adam's learning rate."),
     ("--dtype", "dtype", "float32", click.Choice(["float32", "float64"]), "Precision of the networks."),
+    ("--calendar", "calendar", None, str,
+     "Calendar inputs read from the dates: 'auto' (by frequency) or names such as dayofweek,month."),
+    ("--holidays", "holidays", None, str,
+     "Public holidays as an input: a country code of the holidays package, e.g. US, DE, AU-VIC."),
 )
+_CALLBACKS = {"window": _window, "calendar": _calendar, "holidays": _holidays}
 
 
 def forecaster_options(f):
@@ -137,7 +172,7 @@ def forecaster_options(f):
 
     for flag, name, default, kind, text in reversed(FORECASTER_OPTIONS):
         command = click.option(flag, name, type=kind, default=default, show_default=True, help=text,
-                               callback=_window if name == "window" else None)(command)
+                               callback=_CALLBACKS.get(name))(command)
     return command
 
 
@@ -154,13 +189,21 @@ def _one_mark(ctx, param, value):
 
 def data_options(f):
     """What reads a series or a panel from a file (``rnnkit fit``, ``rnnkit cv``): ``--id-column``,
-    ``--date``, ``--target``, ``--covariates``, ``--fill``, ``--freq``."""
+    ``--date``, ``--target``, ``--covariates``, ``--future-covariates``, ``--static``, ``--fill``,
+    ``--freq``."""
     for option in reversed((
             click.option("--id-column", default=None,
                          help="Series id column of a long-format file [default: unique_id if present]."),
             click.option("--date", default=None, help="Date column [default: ds if present, else found]."),
             click.option("--target", default=None, help="Column to forecast [default: y]."),
-            click.option("--covariates", default=None, help="Comma-separated extra input columns."),
+            click.option("--covariates", default=None,
+                         help="Comma-separated extra input columns, read up to the forecast origin."),
+            click.option("--future-covariates", default=None,
+                         help="Comma-separated columns whose future is known (prices set ahead, promotions): "
+                              "read over the forecast steps too; `rnnkit predict --future FILE` gives them."),
+            click.option("--static", "static_file", type=click.Path(dir_okay=False), default=None,
+                         help="A global model's per-series attributes: a file with the id column and one row "
+                              "per series (numbers, or text read as categories)."),
             click.option("--fill", type=click.Choice(["ffill", "interpolate"]), default=None,
                          help="Fill missing values."),
             click.option("--freq", default=None, help="Frequency to use instead of the inferred one (e.g. D, MS).")

@@ -9,11 +9,12 @@ from rnnkit.cli._options import (
     forecaster_options,
     horizon_option,
     level_option,
+    names_list,
     number_format_options,
     output_option,
     seed_option,
 )
-from rnnkit.cli.fit import _load
+from rnnkit.cli.fit import _load, fit_columns, load_static
 
 
 @cli.command("cv")
@@ -31,8 +32,8 @@ from rnnkit.cli.fit import _load
 @number_format_options
 @forecaster_options
 @seed_option()
-def cv_cmd(data, horizon, n_windows, step_size, refit, level, output, id_column, date, target, covariates, fill,
-           freq, number_format, forecaster_settings, seed):
+def cv_cmd(data, horizon, n_windows, step_size, refit, level, output, id_column, date, target, covariates,
+           future_covariates, static_file, fill, freq, number_format, forecaster_settings, seed):
     """Cross-validate a Forecaster on DATA: forecasts at --n-windows cutoffs against what happened.
 
     Each fold's model sees nothing after its cutoff (a fresh model per refit). Prints the
@@ -42,20 +43,24 @@ def cv_cmd(data, horizon, n_windows, step_size, refit, level, output, id_column,
     Examples:
       rnnkit cv panel.csv -H 7 --n-windows 4 --level 80 -o cv.csv
       rnnkit cv sales.csv --target sales -H 12 --refit false
+      rnnkit cv dataset:elecdaily -H 14 --future-covariates temperature,workday --holidays AU-VIC
     """
     from rnnkit.forecast import Forecaster, coverage_by_window, cross_validation, cv_metrics
     from rnnkit.io import write_text
 
     refit_every = _refit(refit)
-    y = _load(data, id_column, date, target, covariates, fill, freq, number_format)
+    y = _load(data, id_column, date, target, covariates, fill, freq, number_format,
+              future_covariates=future_covariates)
     panel = isinstance(y, dict)
-    id_col = id_column or "unique_id"
-    time_col = str(next(iter(y.values())).index.name or "ds") if panel else "ds"
+    id_col, time_col = fit_columns(y, id_column)
+    static = load_static(static_file, y, id_col, number_format)
     target_col = (target or "y") if panel else y.target
     model = Forecaster(horizon=horizon, seed=seed, progress=False, **forecaster_settings)
     try:
         results = cross_validation(model, y, horizon, n_windows, step_size, refit_every, level or None,
-                                   id_col=id_col, time_col=time_col, target_col=target_col)
+                                   id_col=id_col, time_col=time_col, target_col=target_col,
+                                   future_covariates=names_list(future_covariates) or None,
+                                   static_covariates=static)
     except ValueError as exc:
         raise InputError(str(exc)) from None
     if output:

@@ -21,20 +21,31 @@ from rnnkit.cli._options import (
     forecaster_options,
     horizon_option,
     level_option,
+    names_list,
     number_format_options,
     output_option,
     seed_option,
 )
 
 
-def _load(data: str, id_column, date, target, covariates, fill, freq, number_format, argument: str = "DATA"):
-    """``{id: TimeSeries}`` for a long-format file (it has the id column), else one series."""
-    from rnnkit.data import load_panel, load_series
+def _load(data: str, id_column, date, target, covariates, fill, freq, number_format, argument: str = "DATA",
+          future_covariates=None):
+    """``{id: TimeSeries}`` for a long-format file (it has the id column), else one series; the
+    known-future columns (``future_covariates``) are read as covariates too."""
+    from rnnkit.data import dataset_info, load_dataset, load_panel, load_series
 
+    past, future = names_list(covariates), names_list(future_covariates)
+    both = [c for c in future if c in past]
+    if both:
+        raise InputError(f"--future-covariates: {both[0]!r} is also in --covariates; name it in one of them")
+    cov = past + future or None
+    if data.startswith("dataset:") and argument == "DATA":
+        name = data.split(":", 1)[1]
+        return load_series(load_dataset(name), target=target or dataset_info(name).target, date=date or "date",
+                           covariates=cov, fill=fill, freq=freq)
     path = Path(data)
     if not path.is_file():
-        raise InputError(f"{argument}: no such file {data!r}")
-    cov = [c.strip() for c in covariates.split(",") if c.strip()] if covariates else None
+        raise InputError(f"{argument}: no such file {data!r} (or dataset:NAME, see `rnnkit datasets`)")
     columns = header(path, number_format["sep"])
     if (id_column or "unique_id") in columns:
         if date is None and "ds" in columns:
@@ -51,6 +62,32 @@ def _load(data: str, id_column, date, target, covariates, fill, freq, number_for
     return load_series(path, target=target, date=date, covariates=cov, fill=fill, freq=freq, **number_format)
 
 
+def load_static(static_file, y, id_col: str, number_format: dict):
+    """The ``--static`` table (one row per series of a panel), or None without the option."""
+    if static_file is None:
+        return None
+    if not isinstance(y, dict):
+        raise InputError("--static: static attributes describe each series of a panel (a file with "
+                         f"{id_col!r}); this data is one series")
+    from rnnkit.data.tables import load_table
+
+    path = Path(static_file)
+    if not path.is_file():
+        raise InputError(f"--static: no such file {static_file!r}")
+    try:
+        return load_table(path, text=[id_col], **number_format)
+    except ValueError as exc:
+        raise InputError(f"--static: {path.name}: {exc}") from None
+
+
+def fit_columns(y, id_column) -> tuple[str, str]:
+    """The id and time column names a model fitted on ``y`` (loaded by :func:`_load`) writes:
+    the file's own."""
+    if not isinstance(y, dict):
+        return "unique_id", "ds"
+    return id_column or "unique_id", str(next(iter(y.values())).index.name or "ds")
+
+
 @cli.command("fit")
 @click.argument("data", metavar="DATA")
 @horizon_option(required=True, help="Steps ahead to forecast.")
@@ -65,8 +102,8 @@ def _load(data: str, id_column, date, target, covariates, fill, freq, number_for
 @seed_option()
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the training summary as JSON.")
-def fit_cmd(data, horizon, output, id_column, date, target, covariates, fill, freq, number_format, forecaster_settings,
-            backend, device, seed, quiet, as_json):
+def fit_cmd(data, horizon, output, id_column, date, target, covariates, future_covariates, static_file, fill, freq,
+            number_format, forecaster_settings, backend, device, seed, quiet, as_json):
     """Fit a Forecaster to DATA (CSV, TSV or Parquet) and save it to -o MODEL.
 
     DATA in long format (columns unique_id, ds, y) gives one global model over every series;
@@ -77,6 +114,7 @@ def fit_cmd(data, horizon, output, id_column, date, target, covariates, fill, fr
     \b
     Examples:
       rnnkit fit panel.csv --horizon 14 -o model.safetensors
+      rnnkit fit sales.csv --target sales --future-covariates price --calendar auto -H 14 -o model.safetensors
       torchrun --nproc_per_node 2 -m rnnkit fit panel.csv -H 14 --backend torch --device cpu -o model.safetensors
       rnnkit predict model.safetensors --level 80,95 -o forecast.csv
     """
@@ -87,16 +125,17 @@ def fit_cmd(data, horizon, output, id_column, date, target, covariates, fill, fr
             and backend != "torch":
         raise InputError("--backend: several processes under torchrun train together only "
                          "with --backend torch")
-    y = _load(data, id_column, date, target, covariates, fill, freq, number_format)
+    y = _load(data, id_column, date, target, covariates, fill, freq, number_format,
+              future_covariates=future_covariates)
+    id_col, time_col = fit_columns(y, id_column)
+    static = load_static(static_file, y, id_col, number_format)
     model = Forecaster(horizon=horizon, backend=backend, device=device, seed=seed, **forecaster_settings)
     with distributed.process_group(device if backend == "torch" else None):
         main, processes = distributed.is_main(), distributed.world_size()
         model.progress = not quiet and main
-        if isinstance(y, dict):  # the output keeps the file's id and date column names
-            first = next(iter(y.values()))
-            model.fit(y, id_col=id_column or "unique_id", time_col=str(first.index.name or "ds"))
-        else:
-            model.fit(y)
+        # A panel's output keeps the file's id and date column names.
+        model.fit(y, future_covariates=names_list(future_covariates) or None, static_covariates=static,
+                  id_col=id_col, time_col=time_col)
         model.progress = False  # not a setting to keep in the file
         failure = None
         if main:
@@ -140,8 +179,14 @@ def fit_cmd(data, horizon, output, id_column, date, target, covariates, fill, fr
               help="Forecast from this newer history (CSV, TSV or Parquet, shaped like the fitted data) "
                    "without refitting; for a global model also series it never saw.")
 @click.option("--date", default=None, help="With --history: its date column [default: found].")
+@click.option("--future", "future_file", type=click.Path(dir_okay=False), default=None,
+              help="The known-future covariates' values over the forecast steps (a model fitted with "
+                   "--future-covariates): the date column (and the id column of a panel) and one column each.")
+@click.option("--future-frame", is_flag=True,
+              help="Write (or print) the --future frame to fill, its value columns empty, instead of forecasting.")
 @number_format_options
-def predict_cmd(model_file, horizon, level, output, backend, device, as_json, history, date, number_format):
+def predict_cmd(model_file, horizon, level, output, backend, device, as_json, history, date, future_file,
+                future_frame, number_format):
     """Forecast with a model saved by `rnnkit fit` (or `rnnkit forecast -o`).
 
     One series: rows indexed by the future time stamps, under the date column's name the
@@ -153,6 +198,8 @@ def predict_cmd(model_file, horizon, level, output, backend, device, as_json, hi
       rnnkit predict model.safetensors --level 80,95 -o forecast.csv
       rnnkit predict model.safetensors -H 7 --json
       rnnkit predict model.safetensors --history latest.csv -o forecast.csv
+      rnnkit predict model.safetensors --future-frame -o future.csv   # fill it in, then:
+      rnnkit predict model.safetensors --future future.csv
     """
     from rnnkit import io
     from rnnkit.forecast import Forecaster
@@ -174,8 +221,23 @@ def predict_cmd(model_file, horizon, level, output, backend, device, as_json, hi
     if horizon is not None and horizon > largest:
         raise InputError(f"-H/--horizon: expected at most {largest} for this model (the length of "
                          f"its history), got {horizon}")
-    frame = model.predict(horizon, level=levels, y=new)
-    panel = "unique_id" in frame.columns or model.columns_[0] in frame.columns  # long format
+    if future_frame:
+        if future_file is not None or level:
+            raise InputError("--future-frame: it writes the frame to fill; give --future and --level "
+                             "when forecasting, not with it")
+        if not model.known_.columns:
+            raise InputError("--future-frame: this model was fitted without --future-covariates; it needs "
+                             "no future values")
+        frame = model.make_future_frame(horizon, y=new)
+    else:
+        futr_df = _future(model, future_file, number_format)
+        try:
+            frame = model.predict(horizon, level=levels, y=new, futr_df=futr_df)
+        except ValueError as exc:  # a row the file lacks: name the option, not the Python argument
+            if not str(exc).startswith("futr_df: "):
+                raise
+            raise InputError(f"--future: {Path(future_file).name}: {str(exc)[len('futr_df: '):]}") from None
+    panel = None not in model.panel_  # long format
     if output:
         io.write_text(output, frame.to_csv(index=not panel))
         click.echo(f"wrote {output}: {len(frame)} rows", err=True)
@@ -184,3 +246,30 @@ def predict_cmd(model_file, horizon, level, output, backend, device, as_json, hi
         click.echo(frame.to_json(orient="records" if panel else "split", date_format="iso", indent=2))
         return
     click.echo(frame.to_string(index=not panel, float_format=lambda v: f"{v:.3f}"))
+
+
+def _future(model, future_file, number_format: dict):
+    """``futr_df`` for ``model.predict`` from ``--future``: the model's known-future columns by
+    date (and id, for a global model); None without the option."""
+    columns = list(model.known_.columns)
+    if future_file is None:
+        if columns:
+            raise InputError(f"--future: this model reads the known-future values of {', '.join(columns)}; "
+                             "pass --future FILE (`--future-frame -o FILE` writes the frame to fill)")
+        return None
+    if not columns:
+        raise InputError("--future: this model was fitted without --future-covariates; it takes no future values")
+    from rnnkit.data.tables import load_table
+
+    path = Path(future_file)
+    if not path.is_file():
+        raise InputError(f"--future: no such file {future_file!r}")
+    id_col, time_col = model.columns_
+    single = None in model.panel_
+    if single:  # the fitted series' own date column name (what --future-frame writes)
+        time_col = str(model.panel_[None].index.name or "ds")
+    try:
+        table = load_table(path, text=[] if single else [id_col], dates=time_col, numbers=columns, **number_format)
+    except ValueError as exc:
+        raise InputError(f"--future: {path.name}: {exc}") from None
+    return table.set_index(time_col) if single else table

@@ -119,6 +119,16 @@ def ibm() -> pd.DataFrame:
     return _stock("IBM")
 
 
+def elec_daily() -> pd.DataFrame:
+    # fpp2's elecdaily is a ts of frequency 7 without dates; its 365 rows are the days of 2014
+    # (its WorkDay column equals weekday-and-not-a-Victorian-public-holiday for that start).
+    raw = pd.read_csv(BUNDLED / "r_elecdaily.csv")
+    dates = pd.date_range("2014-01-01", periods=len(raw), freq="D")
+    return _with_date(dates, {"demand": raw["Demand"].to_numpy(dtype=np.float64),
+                              "workday": raw["WorkDay"].to_numpy(dtype=np.float64),
+                              "temperature": raw["Temperature"].to_numpy(dtype=np.float64)})
+
+
 def seattle_weather() -> pd.DataFrame:
     from vega_datasets import local_data
 

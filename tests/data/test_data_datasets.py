@@ -78,3 +78,16 @@ def test_each_load_is_a_fresh_frame():
 def test_unknown_name_suggests():
     with pytest.raises(ValueError, match=r"unknown dataset 'airpassengers'; did you mean 'air_passengers'"):
         load_dataset("airpassengers")
+
+
+def test_elec_daily_starts_on_new_years_day_2014():
+    # fpp2's series has no dates; its work-day flag pins them: weekdays that are not public
+    # holidays in Victoria, for the 365 days from 2014-01-01 exactly.
+    import holidays
+
+    frame = load_dataset("elec_daily")
+    dates = pd.DatetimeIndex(frame["date"])
+    assert dates[0] == pd.Timestamp("2014-01-01") and dates[-1] == pd.Timestamp("2014-12-31")
+    vic = holidays.country_holidays("AU", subdiv="VIC", years=[2014])
+    workday = (dates.dayofweek < 5) & ~np.isin(dates.date, list(vic))
+    assert np.array_equal(frame["workday"].to_numpy(), workday.astype(float))

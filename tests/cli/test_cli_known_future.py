@@ -1,0 +1,131 @@
+"""Known-future and static covariates on the command line: `fit`/`cv` with --future-covariates,
+--calendar, --holidays and --static; `predict --future-frame` writes the frame to fill and
+`predict --future FILE` reads it back; every mistake is one line and exit 2."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from rnnkit.cli import main
+
+SMALL = ["--n-models", "1", "--max-steps", "20", "--hidden-size", "6", "--quiet"]
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    d = tmp_path_factory.mktemp("known")
+    rng = np.random.default_rng(0)
+    t = np.arange(60)
+    frames = []
+    for key, level in (("a", 10.0), ("b", 40.0)):
+        promo = (rng.random(60) < 0.3).astype(float)
+        frames.append(pd.DataFrame({"store": key, "day": pd.date_range("2024-01-01", periods=60, freq="D"),
+                                    "sales": level + 3 * promo + np.sin(2 * np.pi * t / 7) + rng.normal(0, .2, 60),
+                                    "promo": promo}))
+    pd.concat(frames).to_csv(d / "panel.csv", index=False)
+    frames[0].drop(columns="store").to_csv(d / "one.csv", index=False)
+    pd.DataFrame({"store": ["a", "b"], "size": [120.0, 800.0], "region": ["north", "south"]}).to_csv(
+        d / "static.csv", index=False)
+    return d
+
+
+def _fill(frame_file, out_file, column="promo", value="1"):
+    frame = pd.read_csv(frame_file, dtype=str)
+    assert frame[column].isna().all()  # the frame to fill comes empty
+    frame[column] = value
+    frame.to_csv(out_file, index=False)
+
+
+def test_one_series_future_frame_then_forecast(files, tmp_path, capsys):
+    model = tmp_path / "m.safetensors"
+    code, out, err = run(capsys, "fit", files / "one.csv", "--target", "sales", "--future-covariates", "promo",
+                         "--calendar", "dayofweek", "--holidays", "US", "-H", "5", "-o", model, *SMALL)
+    assert code == 0, err
+    code, _, err = run(capsys, "predict", model, "--future-frame", "-o", tmp_path / "frame.csv")
+    assert code == 0, err
+    frame = pd.read_csv(tmp_path / "frame.csv")
+    assert list(frame.columns) == ["day", "promo"] and frame.day.iloc[0] == "2024-03-01" and len(frame) == 5
+    _fill(tmp_path / "frame.csv", tmp_path / "on.csv", value="1")
+    _fill(tmp_path / "frame.csv", tmp_path / "off.csv", value="0")
+    code, on, err = run(capsys, "predict", model, "--future", tmp_path / "on.csv", "--json")
+    assert code == 0, err
+    code, off, err = run(capsys, "predict", model, "--future", tmp_path / "off.csv", "--json")
+    assert code == 0, err
+    assert on != off  # the network reads the future values it is given
+
+
+def test_panel_with_static_covariates_fit_predict_and_cv(files, tmp_path, capsys):
+    model = tmp_path / "m.safetensors"
+    code, out, err = run(capsys, "fit", files / "panel.csv", "--id-column", "store", "--date", "day",
+                         "--target", "sales", "--future-covariates", "promo", "--static", files / "static.csv",
+                         "-H", "4", "-o", model, *SMALL)
+    assert code == 0, err
+    assert "2 series" in out
+    code, _, err = run(capsys, "predict", model, "--future-frame", "-o", tmp_path / "frame.csv")
+    assert code == 0, err
+    frame = pd.read_csv(tmp_path / "frame.csv")
+    assert list(frame.columns) == ["store", "day", "promo"] and frame.store.tolist() == ["a"] * 4 + ["b"] * 4
+    _fill(tmp_path / "frame.csv", tmp_path / "future.csv")
+    code, _, err = run(capsys, "predict", model, "--future", tmp_path / "future.csv", "--level", "80",
+                       "-o", tmp_path / "forecast.csv")
+    assert code == 0, err
+    forecast = pd.read_csv(tmp_path / "forecast.csv")
+    assert list(forecast.columns) == ["store", "day", "forecast", "lo_80", "hi_80"]
+    assert np.isfinite(forecast[["forecast", "lo_80", "hi_80"]].to_numpy()).all()
+    code, out, err = run(capsys, "cv", files / "panel.csv", "--id-column", "store", "--date", "day", "--target",
+                         "sales", "--future-covariates", "promo", "--static", files / "static.csv", "-H", "4",
+                         "--n-windows", "2", "--calendar", "auto", "-o", tmp_path / "cv.csv", *SMALL[:-1])
+    assert code == 0, err
+    cv = pd.read_csv(tmp_path / "cv.csv")
+    assert len(cv) == 2 * 2 * 4 and {"store", "day", "cutoff", "sales", "forecast"} <= set(cv.columns)
+
+
+def test_refusals_are_one_line_naming_the_option(files, tmp_path, capsys):
+    model = tmp_path / "m.safetensors"
+    assert run(capsys, "fit", files / "one.csv", "--target", "sales", "--future-covariates", "promo",
+               "-H", "5", "-o", model, *SMALL)[0] == 0
+    plain = tmp_path / "plain.safetensors"
+    assert run(capsys, "fit", files / "one.csv", "--target", "sales", "-H", "5", "-o", plain, *SMALL)[0] == 0
+    good = tmp_path / "good.csv"
+    assert run(capsys, "predict", model, "--future-frame", "-o", tmp_path / "frame.csv")[0] == 0
+    _fill(tmp_path / "frame.csv", good)
+    rows = good.read_text().splitlines()
+    (tmp_path / "short.csv").write_text("\n".join(rows[:4]) + "\n")
+    (tmp_path / "gap.csv").write_text("\n".join(rows[:3] + [rows[3].split(",")[0] + ","] + rows[4:]) + "\n")
+    cases = [
+        (["predict", model], "--future: this model reads the known-future values of promo"),
+        (["predict", model, "--future", tmp_path / "short.csv"], "--future: short.csv: no row for (2024-03-04)"),
+        (["predict", model, "--future", tmp_path / "gap.csv"], "--future: gap.csv: column 'promo': missing"),
+        (["predict", model, "--future", tmp_path / "none.csv"], "--future: no such file"),
+        (["predict", model, "--future-frame", "--level", "80"], "--future-frame: it writes the frame to fill"),
+        (["predict", plain, "--future", good], "--future: this model was fitted without --future-covariates"),
+        (["predict", plain, "--future-frame"], "--future-frame: this model was fitted without"),
+        (["fit", files / "one.csv", "--target", "sales", "--covariates", "promo", "--future-covariates", "promo",
+          "-H", "5", "-o", tmp_path / "x.safetensors"], "--future-covariates: 'promo' is also in --covariates"),
+        (["fit", files / "one.csv", "--target", "sales", "--static", files / "static.csv", "-H", "5",
+          "-o", tmp_path / "x.safetensors"], "--static: static attributes describe each series of a panel"),
+        (["fit", files / "panel.csv", "--id-column", "store", "--target", "sales", "--static", tmp_path / "no.csv",
+          "-H", "5", "-o", tmp_path / "x.safetensors"], "--static: no such file"),
+        (["fit", files / "one.csv", "--target", "sales", "--calendar", "weekday", "-H", "5",
+          "-o", tmp_path / "x.safetensors"], "--calendar: expected 'auto' or distinct names"),
+        (["cv", files / "one.csv", "--target", "sales", "--holidays", "XX", "-H", "5"],
+         "--holidays: expected a country code"),
+    ]
+    for argv, message in cases:
+        code, out, err = run(capsys, *argv)
+        assert code == 2 and err.startswith(f"rnnkit: error: {message}") and err.count("\n") == 1, (argv, err)
+    assert not (tmp_path / "x.safetensors").exists()
+
+
+def test_fit_and_cv_read_a_bundled_dataset(tmp_path, capsys):
+    model = tmp_path / "m.safetensors"
+    code, out, err = run(capsys, "fit", "dataset:elec_daily", "--future-covariates", "workday,temperature",
+                         "--holidays", "AU-VIC", "-H", "7", "-o", model, *SMALL)
+    assert code == 0, err
+    code, _, err = run(capsys, "predict", model, "--future-frame")
+    assert code == 0 and "2015-01-01" in _ and "workday" in _, err
