@@ -18,6 +18,8 @@ Rules (see benchmarks/README_forecast.md for the protocol):
 * one entry per real series, at most ~4 from one dataset, no near-duplicates;
 * the 21 series bundled in ``rnnkit.data`` (which the Forecaster defaults were tuned on) are
   left out, and so are their sibling columns (e.g. the other EuStockMarkets indices);
+  ``elec_daily``, bundled later as the known-future example (no default was tuned on its
+  target), stays in as ``fpp2/elecdaily`` (validation half);
 * a DatetimeIndex with a regular frequency; R ``ts`` objects (decimal-year ``time`` columns) are
   converted to real dates at their frequency; business-day series (markets) get nominal
   consecutive weekdays (holidays are not marked, as R's "business time" does not mark them);

@@ -103,8 +103,8 @@ class HeldOut:
         values = np.asarray(series.values, dtype=float)
         cut = len(values) - h - n_val + 1
         head_cov = None if cov is None else cov[:cut]
-        self.transform = transform.fit(values[:cut])
-        adjusted = self.transform.forward(values)
+        self.transform = transform.fit(values[:cut], None if known is None else known[:cut])
+        adjusted = self.transform.forward(values, known=known)
         self.normaliser = WindowNormaliser(w, k).fit(adjusted[:cut], head_cov, None if known is None else known[:cut],
                                                      static)
         self.x, self.y, _ = self.normaliser.examples(adjusted[:cut], head_cov, known)
@@ -129,6 +129,12 @@ def known_windows(known: np.ndarray | None, first: np.ndarray, done: int, w: int
     if rows.max() >= len(known):  # read_future asks for every row; this is a bug guard
         raise ValueError(f"known inputs: {rows.max() + 1 - len(known)} future rows missing")
     return known[rows]
+
+
+def known_at(known: np.ndarray | None, first: np.ndarray, h: int) -> np.ndarray | None:
+    """The rows of the known matrix ``known`` at the ``h`` steps from each position ``first``:
+    (N, h, kf), what a transform adds back over forecast paths starting there."""
+    return None if known is None else known[np.asarray(first)[:, None] + np.arange(h)[None, :]]
 
 
 class ParentWatch:

@@ -101,7 +101,7 @@ def load_forecaster(cls: type[_F], path: str | os.PathLike[str], backend: str | 
         if not data["panel"]:
             panel = {None: panel[next(iter(panel))]}
         if "pipelines" in meta:
-            pipelines = [Pipeline.from_dict(d) for d in meta["pipelines"]]
+            pipelines = [Pipeline.from_dict(d, known.width) for d in meta["pipelines"]]
         else:  # files from before pipelines: one, reading the series as it is
             normalisers = [WindowNormaliser.from_dict(d) for d in meta["normalisers"]]
             identity = [_identity(axis["points"], n.window) for axis, n in zip(data["series"], normalisers)]

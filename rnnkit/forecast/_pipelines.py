@@ -52,13 +52,14 @@ class Pipeline:
                 "normalisers": [n.to_dict() for n in self.normalisers], "weights": self.weights}
 
     @classmethod
-    def from_dict(cls, d: dict) -> Pipeline:
+    def from_dict(cls, d: dict, known_width: int = 0) -> Pipeline:
+        """Rebuild from :meth:`to_dict` for a model with ``known_width`` known inputs."""
         weights = d.get("weights", [])
         if not isinstance(weights, list) or not all(is_real_number(w) for w in weights):
             raise ValueError(f"pipeline.weights: expected a list of numbers, got {weights!r}")
         return cls(str(d["transform"]), str(d["deseasonalise"]),
                    [check_int("pipeline.members", i, 0) for i in d["members"]],
-                   [SeriesTransform.from_dict(t) for t in d["transforms"]],
+                   [SeriesTransform.from_dict(t, known_width) for t in d["transforms"]],
                    [WindowNormaliser.from_dict(n) for n in d["normalisers"]], [float(w) for w in weights])
 
 

@@ -7,6 +7,9 @@ network):
 
 1. ``log``: for a strictly positive series, ``z = log(y)``, so swings that grow with the
    level (multiplicative seasonality, exponential trends) become constant ones;
+   with inputs known ahead (``regress``), what a least-squares regression on them explains is
+   taken out of ``z`` next (``_regression.py``), and added back to the forecasts from their
+   known future rows;
 2. ``stl``: ``z = trend + seasonal + remainder`` by STL (MSTL for several seasons, such as
    48 and 336 for half-hourly data); the network reads and forecasts ``z - seasonal``. A
    season is removed only when its strength (:func:`season_strength`) is at least
@@ -24,6 +27,7 @@ import numpy as np
 
 from rnnkit.data._checks import check_int
 from rnnkit.forecast._inputs import MAX_MAGNITUDE
+from rnnkit.forecast._regression import KnownRegression
 
 TRANSFORMS = ("auto", "log", "none")
 DESEASONALISE = ("auto", "stl", "none")
@@ -82,19 +86,32 @@ class SeriesTransform:
         Seasons in steps (from :func:`season_periods`).
     keep : int
         Steps of each fitted component kept for later use (at least the window).
+    regress : bool, default False
+        Take out what the known matrix given to :meth:`fit` explains (none without one).
+
+    ``forward`` and ``inverse`` take the rows of the known matrix at the positions they map
+    (``known``): required when a regression was fitted, ignored otherwise.
     """
 
-    def __init__(self, transform: str, deseasonalise: str, periods: list[int], keep: int):
+    def __init__(self, transform: str, deseasonalise: str, periods: list[int], keep: int, regress: bool = False):
         self.transform, self.deseasonalise = transform, deseasonalise
-        self.periods, self.keep = list(periods), int(keep)
+        self.periods, self.keep, self.regress = list(periods), int(keep), bool(regress)
 
-    def fit(self, values: np.ndarray) -> SeriesTransform:
+    def fit(self, values: np.ndarray, known: np.ndarray | None = None) -> SeriesTransform:
         values = np.asarray(values, dtype=float)
         self.n_ = len(values)
         self.log_ = self.transform == "log" or (self.transform == "auto" and bool(np.min(values) > 0))
         if self.transform == "log" and not np.min(values) > 0:
             raise ValueError("transform: 'log' needs a strictly positive series; use 'auto' or 'none'")
+        # A value met later (a held-out origin, new history) below half the fitted minimum is
+        # read as that floor: a log transform chosen on positive values must not turn a later 0
+        # into -inf (a shop's first closed day).
+        self.floor_ = 0.5 * float(np.min(values)) if self.log_ else None
         z = np.log(values) if self.log_ else values
+        self.regression_ = None
+        if self.regress and known is not None and known.shape[1] > 0:
+            self.regression_ = KnownRegression().fit(z, known[:len(z)])
+            z = z - self.regression_.effect(known[:len(z)])
         components = self._seasonal(z) if self.deseasonalise != "none" else []
         self.periods_ = [p for p, _ in components]
         # whole components while fitting; files keep the last `keep` steps (and a full season)
@@ -139,21 +156,35 @@ class SeriesTransform:
             total += tail[idx]
         return total
 
-    def forward(self, values: np.ndarray, start: int = 0) -> np.ndarray:
-        """Values (the series from position ``start``) in the network's space."""
+    def _effect(self, known: np.ndarray | None, shape: tuple) -> np.ndarray | float:
+        if self.regression_ is None:
+            return 0.0
+        if known is None:
+            raise ValueError("known: this transform took out a regression on the known inputs; pass their rows")
+        known = np.asarray(known, dtype=float)
+        if known.shape[:-1] != shape:
+            raise ValueError(f"known: expected rows for shape {shape}, got {known.shape[:-1]}")
+        return self.regression_.effect(known)
+
+    def forward(self, values: np.ndarray, start: int = 0, known: np.ndarray | None = None) -> np.ndarray:
+        """Values (the series from position ``start``) in the network's space; ``known``: the
+        known matrix's rows at the same positions."""
         values = np.asarray(values, dtype=float)
-        z = np.log(values) if self.log_ else values
+        z = np.log(np.maximum(values, self.floor_) if self.floor_ else values) if self.log_ else values
+        z = z - self._effect(known, values.shape)
         if not self.periods_:
             return z
         return z - self.seasonal(np.arange(start, start + len(values)))
 
-    def inverse(self, paths: np.ndarray, first: np.ndarray) -> np.ndarray:
+    def inverse(self, paths: np.ndarray, first: np.ndarray, known: np.ndarray | None = None) -> np.ndarray:
         """Forecast paths (N, h) in the network's space, path i starting at position
-        ``first[i]``, back in the series' units."""
+        ``first[i]``, back in the series' units; ``known`` (N, h, width): the known matrix's
+        rows at the paths' positions."""
         paths = np.asarray(paths, dtype=float)
         if self.periods_:
             steps = np.asarray(first)[:, None] + np.arange(paths.shape[1])[None, :]
             paths = paths + self.seasonal(steps)
+        paths = paths + self._effect(known, paths.shape)
         if self.log_:
             paths = np.exp(np.minimum(paths, 700.0))  # exp overflows float64 past ~709
         return paths
@@ -161,19 +192,32 @@ class SeriesTransform:
     def to_dict(self) -> dict:
         return {"transform": self.transform, "deseasonalise": self.deseasonalise, "periods": self.periods,
                 "keep": self.keep, "n": self.n_, "log": self.log_, "fitted_periods": self.periods_,
-                "tails": [t[-max(self.keep, p):].tolist() for p, t in zip(self.periods_, self.tails_)]}
+                "tails": [t[-max(self.keep, p):].tolist() for p, t in zip(self.periods_, self.tails_)],
+                "regress": self.regress, "floor": self.floor_,
+                "regression": None if self.regression_ is None else self.regression_.to_dict()}
 
     @classmethod
-    def from_dict(cls, d: dict) -> SeriesTransform:
-        """Rebuild from :meth:`to_dict`, refusing (``ValueError``) what :meth:`fit` cannot have made."""
+    def from_dict(cls, d: dict, known_width: int = 0) -> SeriesTransform:
+        """Rebuild from :meth:`to_dict` for a model with ``known_width`` known inputs, refusing
+        (``ValueError``) what :meth:`fit` cannot have made (a file from before regressions
+        has none)."""
         for name, allowed in (("transform", TRANSFORMS), ("deseasonalise", DESEASONALISE)):
             if d[name] not in allowed:
                 raise ValueError(f"transform.{name}: expected one of {list(allowed)}, got {d[name]!r}")
         if not isinstance(d["log"], bool):
             raise ValueError(f"transform.log: expected true or false, got {d['log']!r}")
         periods = [check_int("transform.periods", p, 2) for p in _list("transform.periods", d["periods"])]
-        obj = cls(d["transform"], d["deseasonalise"], periods, check_int("transform.keep", d["keep"]))
+        regress = d.get("regress", False)
+        if not isinstance(regress, bool):
+            raise ValueError(f"transform.regress: expected true or false, got {regress!r}")
+        obj = cls(d["transform"], d["deseasonalise"], periods, check_int("transform.keep", d["keep"]), regress)
+        regression = d.get("regression")
+        obj.regression_ = None if regression is None else KnownRegression.from_dict(regression, known_width)
         obj.n_, obj.log_ = check_int("transform.n", d["n"]), d["log"]
+        floor = d.get("floor")  # files from before the floor have none
+        if floor is not None and not (isinstance(floor, float) and 0 < floor <= MAX_MAGNITUDE and obj.log_):
+            raise ValueError(f"transform.floor: expected a positive number (with log) or null, got {floor!r}")
+        obj.floor_ = floor
         obj.periods_ = [check_int("transform.fitted_periods", p, 2)
                         for p in _list("transform.fitted_periods", d["fitted_periods"])]
         obj.tails_ = [np.asarray(t, dtype=float) for t in _list("transform.tails", d["tails"])]

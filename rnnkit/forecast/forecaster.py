@@ -22,7 +22,7 @@ from numpy.typing import ArrayLike
 from rnnkit.backends import check_backend, get_backend
 from rnnkit.data import TimeSeries
 from rnnkit.exceptions import NotFittedError
-from rnnkit.forecast._ensemble import PHASE1, REFIT, HeldOut, known_windows, summary, train_ensemble
+from rnnkit.forecast._ensemble import PHASE1, REFIT, HeldOut, known_at, known_windows, summary, train_ensemble
 from rnnkit.forecast._files import load_forecaster, save_forecaster
 from rnnkit.forecast._future import (
     KnownInputs,
@@ -118,6 +118,12 @@ class Forecaster(BaseForecaster):
     holidays : str, optional
         A country code of the ``holidays`` package ("US", "DE", or with a subdivision "AU-VIC"):
         a 0/1 public-holiday input, known ahead.
+    known_regression : bool, default True
+        With inputs known ahead, first take out of each (log) series what a least-squares
+        regression on them explains (each standardised, and squared where it has more than two
+        values), fitted on the training part; the networks read and forecast what remains and
+        the regression's effect over the forecast steps is added back (``_regression.py``;
+        measured in benchmarks/known_future.py). The networks read the known inputs either way.
 
     Notes
     -----
@@ -152,7 +158,8 @@ class Forecaster(BaseForecaster):
                  lr: float = 3e-3, batch_size: int = 64, clip_norm: float = 1.0, refit: bool = True,
                  backend: str = "numpy", device: str | None = None, dtype: str = "float32",
                  n_jobs: int | None = -1, seed: int = 0, progress: bool | str = "auto",
-                 calendar: str | Sequence[str] | None = None, holidays: str | None = None):
+                 calendar: str | Sequence[str] | None = None, holidays: str | None = None,
+                 known_regression: bool = True):
         self.horizon = horizon
         self.season_length = season_length
         self.pipelines = pipelines
@@ -178,6 +185,7 @@ class Forecaster(BaseForecaster):
         self.progress = progress
         self.calendar = calendar
         self.holidays = holidays
+        self.known_regression = known_regression
 
     # --- configuration -------------------------------------------------------------------------
     def _validate(self, series: TimeSeries, known: Sequence[str] = ()) -> None:
@@ -200,6 +208,8 @@ class Forecaster(BaseForecaster):
             raise ValueError(f"strategy: expected one of {_STRATEGIES}, got {self.strategy!r}")
         check_calendar(self.calendar, series.freq)
         check_holidays(self.holidays)
+        if not isinstance(self.known_regression, (bool, np.bool_)):
+            raise TypeError(f"known_regression: expected True or False, got {self.known_regression!r}")
         if self.strategy == "recursive" and set(series.covariate_names) - set(known):
             raise ValueError("strategy: 'recursive' needs the future of every covariate, and "
                              f"{sorted(set(series.covariate_names) - set(known))} are past-only; use "
@@ -440,7 +450,8 @@ class Forecaster(BaseForecaster):
                 self.nets_[i] = net  # the phase-one ensemble forecasts the held-out origins
             pipe.transforms, pipe.normalisers = [p.transform for p in held], [p.normaliser for p in held]
             paths = self._paths([(p.normaliser, p.past, p.cov_past, p.known, p.first) for p in held], h, nets)
-            forecasts.append([p.transform.inverse(f, p.first) for p, f in zip(held, paths)])
+            forecasts.append([p.transform.inverse(f, p.first, known_at(p.known, p.first, h))
+                              for p, f in zip(held, paths)])
             held_errors.append([float(np.mean(np.abs(p.actual - f))) / p.error_scale
                                 for p, f in zip(held, forecasts[-1])])
             best = min(max(int(np.mean([s["best_step"] for s in summaries])), self.eval_every), self.max_steps)
@@ -462,7 +473,7 @@ class Forecaster(BaseForecaster):
         if self.refit:  # Phase two: every origin, for the number of steps phase one chose.
             for pipe, info in zip(pipelines, training["pipelines"]):
                 transforms, finals = self._final_scalers(many, w, pipe, splits, statics)
-                adjusted = [t.forward(s.values) for t, s in zip(transforms, many)]
+                adjusted = [t.forward(s.values, known=known) for t, s, (_, known) in zip(transforms, many, splits)]
                 x_all, y_all = self._stack([f.examples(a, *split)[:2] for f, a, split in zip(finals, adjusted, splits)])
                 nets, summaries = train_ensemble(self, x_all, y_all, REFIT, bar, pipe.members,
                                                  fixed_steps=info["best_step"])
@@ -482,15 +493,15 @@ class Forecaster(BaseForecaster):
         """Pipeline ``pipe``'s transform and window normaliser for each series, fitted on all its
         values (``splits``: each one's past covariates and known matrix, ``statics`` its static
         row): what the final fit keeps, and what a forecast from new history fits anew."""
-        transforms = [self._transform_for(s, w, pipe).fit(s.values) for s in many]
-        normalisers = [WindowNormaliser(w, self._outputs).fit(t.forward(s.values), *split, static)
+        transforms = [self._transform_for(s, w, pipe).fit(s.values, split[1]) for s, split in zip(many, splits)]
+        normalisers = [WindowNormaliser(w, self._outputs).fit(t.forward(s.values, known=split[1]), *split, static)
                        for t, s, split, static in zip(transforms, many, splits, statics)]
         return transforms, normalisers
 
     def _transform_for(self, series: TimeSeries, w: int, pipe: Pipeline) -> SeriesTransform:
         """The unfitted per-series transform of pipeline ``pipe`` for a series like ``series``."""
         periods = season_periods(self.season_length_, series.freq)
-        return SeriesTransform(pipe.transform, pipe.deseasonalise, periods, keep=w)
+        return SeriesTransform(pipe.transform, pipe.deseasonalise, periods, keep=w, regress=self.known_regression)
 
     def _stack(self, pairs) -> tuple[np.ndarray, np.ndarray]:
         xs, ys = zip(*pairs)
@@ -536,8 +547,9 @@ class Forecaster(BaseForecaster):
         w, n = normaliser.window, len(series)
         cov, known = split
         cov = None if cov is None else cov[-w:][None]
+        past = transform.forward(np.asarray(series.values[-w:]), start=n - w,
+                                 known=None if known is None else known[-w:])[None, :]
         known = None if known is None else np.concatenate([known, known_ahead])
-        past = transform.forward(np.asarray(series.values[-w:]), start=n - w)[None, :]
         return normaliser, past, cov, known, np.array([n])
 
     def _known_ahead(self, many: list, h: int, futures: list | None) -> list:
@@ -561,7 +573,8 @@ class Forecaster(BaseForecaster):
             transforms, normalisers = (pipe.transforms, pipe.normalisers) if scalers is None else scalers[k]
             segments = [self._last_window(*args) for args in zip(many, normalisers, transforms, splits, ahead)]
             paths = self._paths(segments, h, [self.nets_[i] for i in pipe.members])
-            per_pipeline.append([t.inverse(p, np.array([len(s)]))[0] for s, t, p in zip(many, transforms, paths)])
+            per_pipeline.append([t.inverse(p, np.array([len(s)]), None if a is None else a[None, :h])[0]
+                                 for s, t, p, a in zip(many, transforms, paths, ahead)])
         return per_pipeline
 
     def _forecasts(self, many: list, h: int, futures: list | None = None) -> list[np.ndarray]:
@@ -584,10 +597,10 @@ class Forecaster(BaseForecaster):
         n, w = len(data), norm.window
         ahead = norm.horizon if self.known_ else 0
         take = min(n, batch + w - 1 + ahead, tf.keep + (n - tf.n_) if tf.periods_ else n)
-        values = tf.forward(np.asarray(data.values[n - take:]), start=n - take)
         cov, known = self._split_covariates(data)
         cov = None if cov is None else cov[n - take:]
         known = None if known is None else known[n - take:]
+        values = tf.forward(np.asarray(data.values[n - take:]), start=n - take, known=known)
         return norm.inputs(values, cov, known)[-batch:].astype(self._dtype, copy=False)
 
     def _histories(self) -> list[TimeSeries]:

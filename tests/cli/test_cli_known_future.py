@@ -129,3 +129,7 @@ def test_fit_and_cv_read_a_bundled_dataset(tmp_path, capsys):
     assert code == 0, err
     code, _, err = run(capsys, "predict", model, "--future-frame")
     assert code == 0 and "2015-01-01" in _ and "workday" in _, err
+    code, out, err = run(capsys, "cv", "dataset:elec_daily", "--future-covariates", "workday,temperature", "-H", "7",
+                         "--n-windows", "2", *SMALL[:-1])
+    assert code == 0, err
+    assert "2 windows of 7 steps" in out

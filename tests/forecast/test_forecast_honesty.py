@@ -126,3 +126,17 @@ def test_a_series_longer_than_max_fit_points_is_fitted_on_its_latest_points(make
     a, b = model.fit(y).predict(level=[80]), make().fit(older).predict(level=[80])
     pd.testing.assert_frame_equal(a, b)
     assert len(model.series_) == 72 and model.series_.index[0] == y.index[48]
+
+
+def test_a_zero_after_the_fitted_part_of_a_logged_series_is_read_at_a_floor():
+    # The log is chosen on the positive values a transform is fitted on; a shop's first closed
+    # day in the held-out part (or in new history) used to become log(0) = -inf, and the fit
+    # failed as "training diverged".
+    tf = SeriesTransform("auto", "none", [], keep=5).fit(np.array([4.0, 5.0, 6.0]))
+    assert tf.log_ and tf.floor_ == 2.0
+    np.testing.assert_allclose(tf.forward(np.array([0.0, 5.0])), np.log([2.0, 5.0]))
+    assert SeriesTransform.from_dict(tf.to_dict()).floor_ == 2.0
+    y = 100 + 10 * np.sin(np.arange(160) * 2 * np.pi / 7) + np.random.default_rng(0).normal(0, 1, 160)
+    y[150] = 0.0
+    fc = Forecaster(horizon=7, seed=0, max_steps=25, n_models=1).fit(y)
+    assert np.isfinite(fc.predict()["forecast"]).all()

@@ -103,3 +103,49 @@ def test_static_covariates_of_a_global_model(tmp_path):
     assert len(model.predict(y=new, static_df=row)) == 7
     with pytest.raises(ValueError, match="static_covariates: they describe each series"):
         small().fit(frame[frame.unique_id == "s0"]["y"].to_numpy(), static_covariates=statics)
+
+
+def test_the_direct_strategy_learns_a_known_effect_through_the_regression_step():
+    y, promo = promo_series()
+    with_it = small(strategy="direct").fit(y[:-H], future_covariates=promo[:-H])
+    assert with_it.pipelines_[0].transforms[0].regression_ is not None
+    error = np.mean(np.abs(with_it.predict(futr_df=promo.iloc[-H:])["forecast"].to_numpy() - y.to_numpy()[-H:]))
+    without = small(strategy="direct").fit(y[:-H])
+    error0 = np.mean(np.abs(without.predict()["forecast"].to_numpy() - y.to_numpy()[-H:]))
+    assert error < 0.3 * error0
+    off = small(strategy="direct", known_regression=False, max_steps=25).fit(y[:-H], future_covariates=promo[:-H])
+    assert all(t.regression_ is None for p in off.pipelines_ for t in p.transforms)
+    with pytest.raises(TypeError, match="known_regression: expected True or False"):
+        small(known_regression="yes").fit(y)
+
+
+def test_the_regression_step_is_undone_exactly_and_round_trips():
+    from rnnkit.forecast._transform import SeriesTransform
+
+    rng = np.random.default_rng(1)
+    n = 120
+    temperature = rng.normal(20, 6, n)
+    flag = (rng.random(n) < 0.3).astype(float)
+    known = np.column_stack([temperature, flag])
+    y = 50 + 0.08 * (temperature - 20) ** 2 - 4 * flag + rng.normal(0, 0.1, n)
+    tf = SeriesTransform("none", "none", [], keep=10, regress=True).fit(y[:100], known[:100])
+    rest = tf.forward(y[:100], known=known[:100])
+    assert np.std(rest) < 0.15  # the bowl in temperature and the flag are taken out
+    assert tf.regression_.squared_.tolist() == [True, False]  # a 0/1 flag is not squared
+    back = tf.inverse(tf.forward(y[90:], start=90, known=known[90:])[None], np.array([90]), known[None, 90:])[0]
+    np.testing.assert_allclose(back, y[90:], rtol=1e-12)
+    again = SeriesTransform.from_dict(tf.to_dict(), known_width=2)
+    np.testing.assert_array_equal(again.forward(y, known=known), tf.forward(y, known=known))
+    with pytest.raises(ValueError, match="known: this transform took out a regression"):
+        tf.forward(y)
+    with pytest.raises(ValueError, match="expected 3 known inputs"):
+        SeriesTransform.from_dict(tf.to_dict(), known_width=3)
+    broken = tf.to_dict()
+    broken["regression"]["coef"][0] = float("nan")
+    with pytest.raises(ValueError, match="transform.regression: NaN"):
+        SeriesTransform.from_dict(broken, known_width=2)
+    # Fitted on the first 100 values only: the later ones do not move it.
+    changed = y.copy()
+    changed[100:] += 1000
+    other = SeriesTransform("none", "none", [], keep=10, regress=True).fit(changed[:100], known[:100])
+    np.testing.assert_array_equal(other.regression_.coef_, tf.regression_.coef_)
