@@ -12,8 +12,11 @@ than two distinct values (a bowl: electricity demand rises in the heat and in th
 flag such as a holiday stays one 0/1 feature. It is the regression part of ARIMA with
 regressors, fitted once by ordinary least squares (minimum-norm where features are collinear)
 on the values the transform is fitted on, and only there. A network learning the same effect
-from a few hundred windows does it less well (benchmarks/known_future.py: on daily electricity
-demand, MASE 0.64 with the inputs read by the network alone, 0.54 with this step first).
+from a few hundred windows does it less well (benchmarks/known_future.py, mean MASE with the
+inputs read by the networks alone / with this step first: daily electricity demand, where it
+was designed, 0.635 / 0.535; checked on half-hourly demand 1.246 / 0.989, a pizza place's
+takings with its closing days 2.098 / 1.068, Box-Jenkins sales with their leading indicator
+0.609 / 0.406).
 """
 from __future__ import annotations
 
