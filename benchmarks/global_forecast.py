@@ -14,8 +14,13 @@ rest:
 Reported per panel: gmean over series of MASE relative to seasonal naive, wins of rnnkit over
 Comb, and fit seconds (rnnkit: the one global fit; references: summed over the series).
 
+``--static`` also gives rnnkit static covariates where a panel's ids carry attributes
+(:data:`STATIC`): us_employment the CES supersector and how detailed the industry code is,
+prisonLF state, gender and legal status, visnights the state and the kind of region (metro,
+coast, inland). The other panels are fitted without.
+
     python benchmarks/global_forecast.py [--panels fpp2/visnights,...] [--config key=value,...]
-                                         [--json FILE] [--verbose]
+                                         [--json FILE] [--verbose] [--static]
 """
 from __future__ import annotations
 
@@ -53,7 +58,39 @@ from benchmarks.forecast_data import load_panels  # noqa: E402
 MODELS = REFERENCE + ("rnnkit",)
 
 
-def evaluate_panel(panel, config: dict, run_rnnkit: bool = True, verbose: bool = False) -> dict:
+def _ces(ids):
+    # CES ids: "CEU" + supersector (2 digits) + industry (6 digits) + data type (2 digits).
+    industry = [i[5:11] for i in ids]
+    return {"supersector": [i[3:5] for i in ids], "detail": [float(len(c.rstrip("0"))) for c in industry]}
+
+
+def _visnights(ids):
+    # "NSWMetro", "VICWstCo", "SAUInner", "QLDCntrl", "OTHNoMet": state, then the kind of region.
+    def kind(region: str) -> str:
+        return "metro" if region == "Metro" else "coast" if region.endswith(("Co", "Coast")) else "inland"
+
+    return {"state": [i[:3] for i in ids], "kind": [kind(i[3:]) for i in ids]}
+
+
+# Static covariates read from a panel's series ids (a function of ids -> columns).
+STATIC = {
+    "fpp3/us_employment": _ces,
+    "fpp2/prisonLF": lambda ids: dict(zip(("state", "gender", "legal"), zip(*(i.split("/") for i in ids)))),
+    "fpp2/visnights": _visnights,
+}
+
+
+def static_table(panel_name: str, ids) -> pd.DataFrame | None:
+    """The panel's static covariates (unique_id and a column each), None where it has none."""
+    derive = STATIC.get(panel_name)
+    if derive is None:
+        return None
+    ids = list(ids)
+    return pd.DataFrame({"unique_id": ids, **{k: list(v) for k, v in derive(ids).items()}})
+
+
+def evaluate_panel(panel, config: dict, run_rnnkit: bool = True, verbose: bool = False,
+                   static: bool = False) -> dict:
     h, m = panel.horizon, panel.season_length
     df = panel.df.sort_values(["unique_id", "ds"])
     groups = {uid: g for uid, g in df.groupby("unique_id", sort=True)}
@@ -81,7 +118,8 @@ def evaluate_panel(panel, config: dict, run_rnnkit: bool = True, verbose: bool =
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                out = Forecaster(progress=False, **kwargs).fit(train_df).predict()
+                table = static_table(panel.name, groups) if static else None
+                out = Forecaster(progress=False, **kwargs).fit(train_df, static_covariates=table).predict()
             rnnkit_seconds = time.perf_counter() - start
             for uid, g in out.groupby("unique_id"):
                 values = g.sort_values("ds")["forecast"].to_numpy(float)
@@ -158,6 +196,7 @@ def main() -> None:
     parser.add_argument("--json", default=None)
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--reference-only", action="store_true")
+    parser.add_argument("--static", action="store_true", help="static covariates from the ids (STATIC)")
     args = parser.parse_args()
     config = parse_config(args.config)
     panels = load_panels(args.panels.split(",") if args.panels else None)
@@ -168,7 +207,7 @@ def main() -> None:
     results = []
     started = time.perf_counter()
     for panel in panels:
-        result = evaluate_panel(panel, config, run_rnnkit, args.verbose)
+        result = evaluate_panel(panel, config, run_rnnkit, args.verbose, args.static)
         results.append(result)
         print(report(result, args.verbose), flush=True)
     models = results[0]["models"] if results else []
