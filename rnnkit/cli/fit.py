@@ -264,12 +264,19 @@ def _future(model, future_file, number_format: dict):
     path = Path(future_file)
     if not path.is_file():
         raise InputError(f"--future: no such file {future_file!r}")
+    import pandas as pd
+
     id_col, time_col = model.columns_
     single = None in model.panel_
+    first = next(iter(model.panel_.values()))
     if single:  # the fitted series' own date column name (what --future-frame writes)
-        time_col = str(model.panel_[None].index.name or "ds")
+        time_col = str(first.index.name or "ds")
+    dated = isinstance(first.index, pd.DatetimeIndex)  # else integer steps, read as numbers
     try:
-        table = load_table(path, text=[] if single else [id_col], dates=time_col, numbers=columns, **number_format)
+        table = load_table(path, text=[] if single else [id_col], dates=time_col if dated else None,
+                           numbers=columns if dated else [time_col, *columns], **number_format)
     except ValueError as exc:
         raise InputError(f"--future: {path.name}: {exc}") from None
+    if not dated:
+        table[time_col] = table[time_col].astype("int64")
     return table.set_index(time_col) if single else table

@@ -133,3 +133,19 @@ def test_fit_and_cv_read_a_bundled_dataset(tmp_path, capsys):
                          "--n-windows", "2", *SMALL[:-1])
     assert code == 0, err
     assert "2 windows of 7 steps" in out
+
+
+def test_a_series_without_dates_reads_its_future_by_step(tmp_path, capsys):
+    rng = np.random.default_rng(2)
+    x = (rng.random(80) < 0.4).astype(float)
+    pd.DataFrame({"y": 5 + 2 * x + rng.normal(0, .1, 80), "x": x}).to_csv(tmp_path / "steps.csv", index=False)
+    model = tmp_path / "m.safetensors"
+    code, _, err = run(capsys, "fit", tmp_path / "steps.csv", "--future-covariates", "x", "-H", "3", "-o", model,
+                       *SMALL)
+    assert code == 0, err
+    assert run(capsys, "predict", model, "--future-frame", "-o", tmp_path / "frame.csv")[0] == 0
+    frame = pd.read_csv(tmp_path / "frame.csv")
+    assert frame.iloc[:, 0].tolist() == [80, 81, 82]
+    _fill(tmp_path / "frame.csv", tmp_path / "future.csv", column="x")
+    code, out, err = run(capsys, "predict", model, "--future", tmp_path / "future.csv")
+    assert code == 0 and "forecast" in out, err
