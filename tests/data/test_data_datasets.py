@@ -89,5 +89,5 @@ def test_elec_daily_starts_on_new_years_day_2014():
     dates = pd.DatetimeIndex(frame["date"])
     assert dates[0] == pd.Timestamp("2014-01-01") and dates[-1] == pd.Timestamp("2014-12-31")
     vic = holidays.country_holidays("AU", subdiv="VIC", years=[2014])
-    workday = (dates.dayofweek < 5) & ~np.isin(dates.date, list(vic))
+    workday = (dates.day_of_week < 5) & ~np.isin(dates.date, list(vic))
     assert np.array_equal(frame["workday"].to_numpy(), workday.astype(float))
