@@ -203,7 +203,7 @@ def data_options(f):
                               "read over the forecast steps too; `rnnkit predict --future FILE` gives them."),
             click.option("--static", "static_file", type=click.Path(dir_okay=False), default=None,
                          help="A global model's per-series attributes: a file with the id column and one row "
-                              "per series (numbers, or text read as categories)."),
+                              "per series (numbers, or text read as categories); dataset:NAME for a bundled panel's."),
             click.option("--fill", type=click.Choice(["ffill", "interpolate"]), default=None,
                          help="Fill missing values."),
             click.option("--freq", default=None, help="Frequency to use instead of the inferred one (e.g. D, MS).")

@@ -32,7 +32,7 @@ def _load(data: str, id_column, date, target, covariates, fill, freq, number_for
           future_covariates=None):
     """``{id: TimeSeries}`` for a long-format file (it has the id column), else one series; the
     known-future columns (``future_covariates``) are read as covariates too."""
-    from rnnkit.data import dataset_info, load_dataset, load_panel, load_series
+    from rnnkit.data import PANELS_BUNDLED, dataset_info, load_dataset, load_panel, load_panel_dataset, load_series
 
     past, future = names_list(covariates), names_list(future_covariates)
     both = [c for c in future if c in past]
@@ -41,6 +41,11 @@ def _load(data: str, id_column, date, target, covariates, fill, freq, number_for
     cov = past + future or None
     if data.startswith("dataset:") and argument == "DATA":
         name = data.split(":", 1)[1]
+        if name in PANELS_BUNDLED:
+            if id_column not in (None, "unique_id") or target not in (None, "y"):
+                raise InputError(f"DATA: the bundled panel {name!r} has columns unique_id, ds, y; "
+                                 "leave --id-column and --target out")
+            return load_panel(load_panel_dataset(name)[0], covariates=cov, fill=fill, freq=freq)
         return load_series(load_dataset(name), target=target or dataset_info(name).target, date=date or "date",
                            covariates=cov, fill=fill, freq=freq)
     path = Path(data)
@@ -69,8 +74,14 @@ def load_static(static_file, y, id_col: str, number_format: dict):
     if not isinstance(y, dict):
         raise InputError("--static: static attributes describe each series of a panel (a file with "
                          f"{id_col!r}); this data is one series")
+    from rnnkit.data import PANELS_BUNDLED, load_panel_dataset
     from rnnkit.data.tables import load_table
 
+    if static_file.startswith("dataset:"):
+        name = static_file.split(":", 1)[1]
+        if name not in PANELS_BUNDLED:
+            raise InputError(f"--static: no bundled panel {name!r} (panels: {', '.join(PANELS_BUNDLED)})")
+        return load_panel_dataset(name)[1]
     path = Path(static_file)
     if not path.is_file():
         raise InputError(f"--static: no such file {static_file!r}")

@@ -22,28 +22,37 @@ from rnnkit.cli._options import (
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
 def datasets(as_json):
-    """List the bundled real datasets (offline), usable as `rnnkit forecast dataset:NAME`.
+    """List the bundled real datasets (offline): series for `rnnkit forecast dataset:NAME`, panels
+    for `rnnkit fit dataset:NAME` (with --json, each record's "kind" says which).
 
     \b
     Example:
       rnnkit forecast dataset:air_passengers --horizon 12
     """
-    from rnnkit.data import list_datasets
+    from rnnkit.data import list_datasets, list_panels
 
-    table = list_datasets()
+    table, panels = list_datasets(), list_panels()
     if as_json:
-        click.echo(table.to_json(orient="records", indent=2))
+        records = json.loads(table.assign(kind="series").to_json(orient="records")) + \
+            json.loads(panels.assign(kind="panel").to_json(orient="records"))
+        click.echo(json.dumps(records, indent=2))
         return
     cols = ["name", "freq", "length", "season_length", "target", "description"]
     click.echo(table[cols].to_string(index=False, max_colwidth=70))
+    click.echo("\npanels (several series: rnnkit fit/cv dataset:NAME [--static dataset:NAME])")
+    cols = ["name", "freq", "series", "length", "static", "description"]
+    click.echo(panels[cols].to_string(index=False, max_colwidth=70))
 
 
 def _load(source: str, target, date, covariates, fill, freq, number_format=None, horizon=None):
-    from rnnkit.data import dataset_info, load_dataset, load_series
+    from rnnkit.data import PANELS_BUNDLED, dataset_info, load_dataset, load_series
 
     cov = [c.strip() for c in covariates.split(",") if c.strip()] if covariates else None
     if source.startswith("dataset:"):
         name = source.split(":", 1)[1]
+        if name in PANELS_BUNDLED:
+            raise InputError(f"FILE: {name} is a panel of several series; `forecast` takes one. Fit them as one "
+                             f"global model: rnnkit fit dataset:{name} -H {horizon or 'N'} -o model.safetensors")
         info = dataset_info(name)
         frame = load_dataset(name)
         return load_series(frame, target=target or info.target, date=date or "date",

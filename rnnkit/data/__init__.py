@@ -18,6 +18,8 @@ from rnnkit.data.datasets import (
     load_dataset,
     load_dataset_series,
 )
+from rnnkit.data.panel_datasets import PANELS as PANELS_BUNDLED
+from rnnkit.data.panel_datasets import PanelInfo, list_panels, load_panel_dataset, panel_info
 from rnnkit.data.scalers import (
     MinMaxScaler,
     NotFittedError,
@@ -41,6 +43,8 @@ __all__ = [
     "Fold",
     "MinMaxScaler",
     "NotFittedError",
+    "PANELS_BUNDLED",
+    "PanelInfo",
     "StandardScaler",
     "TimeSeries",
     "adding_problem",
@@ -49,9 +53,12 @@ __all__ = [
     "copy_task",
     "dataset_info",
     "list_datasets",
+    "list_panels",
     "load_dataset",
     "load_dataset_series",
     "load_panel",
+    "load_panel_dataset",
+    "panel_info",
     "load_series",
     "rolling_origin_folds",
     "scaler_from_dict",

@@ -118,8 +118,10 @@ def test_datasets_lists_the_bundled_series(capsys):
     assert code == 0
     for name in ("dax", "seattle_weather", "air_passengers", "co2", "sunspots", "macro_rates"):
         assert name in out
+    assert "prison_lf" in out.split("panels")[-1]
     code, out, _ = run(["datasets", "--json"], capsys)
-    assert len(json.loads(out)) >= 12
+    records = json.loads(out)
+    assert len(records) >= 12 and {r["kind"] for r in records} == {"series", "panel"}
 
 
 def test_the_report_states_its_evidence_in_plain_words(tmp_path, capsys):

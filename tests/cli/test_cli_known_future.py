@@ -149,3 +149,24 @@ def test_a_series_without_dates_reads_its_future_by_step(tmp_path, capsys):
     _fill(tmp_path / "frame.csv", tmp_path / "future.csv", column="x")
     code, out, err = run(capsys, "predict", model, "--future", tmp_path / "future.csv")
     assert code == 0 and "forecast" in out, err
+
+
+def test_a_bundled_panel_with_its_static_table_fit_cv_and_new_history(tmp_path, capsys):
+    model = tmp_path / "m.safetensors"
+    code, out, err = run(capsys, "fit", "dataset:prison_lf", "--static", "dataset:prison_lf", "-H", "4", "-o", model,
+                         *SMALL)
+    assert code == 0 and "32 series" in out, err
+    from rnnkit.data import load_panel_dataset
+
+    df, _ = load_panel_dataset("prison_lf")
+    df[df.unique_id.str.startswith("ACT/")].to_csv(tmp_path / "act.csv", index=False)
+    code, out, err = run(capsys, "predict", model, "--history", tmp_path / "act.csv", "-o", tmp_path / "f.csv")
+    assert code == 0, err
+    assert pd.read_csv(tmp_path / "f.csv").unique_id.nunique() == 4
+    code, out, err = run(capsys, "cv", "dataset:prison_lf", "--static", "dataset:prison_lf", "-H", "4",
+                         "--n-windows", "2", *SMALL[:-1])
+    assert code == 0 and "2 windows of 4 steps" in out, err
+    code, _, err = run(capsys, "fit", "dataset:prison_lf", "--static", "dataset:prisons", "-H", "4", "-o", model)
+    assert code == 2 and "--static: no bundled panel 'prisons'" in err
+    code, _, err = run(capsys, "forecast", "dataset:prison_lf", "-H", "4")
+    assert code == 2 and "is a panel of several series" in err

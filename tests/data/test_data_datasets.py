@@ -91,3 +91,18 @@ def test_elec_daily_starts_on_new_years_day_2014():
     vic = holidays.country_holidays("AU", subdiv="VIC", years=[2014])
     workday = (dates.day_of_week < 5) & ~np.isin(dates.date, list(vic))
     assert np.array_equal(frame["workday"].to_numpy(), workday.astype(float))
+
+
+def test_bundled_panels_load_as_promised():
+    from rnnkit.data import list_panels, load_panel, load_panel_dataset, panel_info
+
+    assert list(list_panels()["name"]) == ["prison_lf"]
+    info = panel_info("prison_lf")
+    df, static = load_panel_dataset("prison_lf")
+    assert list(df.columns) == ["unique_id", "ds", "y"] and list(static.columns) == ["unique_id", *info.static]
+    panel = load_panel(df)
+    assert len(panel) == info.n_series == len(static) and set(static.unique_id) == set(panel)
+    assert all(len(s) == info.length and s.freq == info.freq for s in panel.values())
+    assert static.set_index("unique_id").loc["NSW/Male/Sentenced"].tolist() == ["NSW", "Male", "Sentenced"]
+    with pytest.raises(ValueError, match="did you mean 'prison_lf'"):
+        panel_info("prison")
