@@ -119,9 +119,16 @@ def process_group(device: str | torch.device | None = None) -> Iterator[None]:
         init(device)
     try:
         yield
-    finally:
-        if started:
+    except BaseException:
+        if started:  # no barrier: another rank may be gone, and it would wait for it
             teardown()
+        raise
+    if started:
+        # Every rank's last collective done before any leaves: a rank destroying the group
+        # while gloo still held another's pending work was seen to abort (SIGABRT) at exit
+        # on a loaded machine.
+        _dist().barrier()
+        teardown()
 
 
 def _all_reduce(value: float, op: str) -> float:
