@@ -270,24 +270,32 @@ def _future(model, future_file, number_format: dict):
         return None
     if not columns:
         raise InputError("--future: this model was fitted without --future-covariates; it takes no future values")
-    from rnnkit.data.tables import load_table
-
-    path = Path(future_file)
-    if not path.is_file():
-        raise InputError(f"--future: no such file {future_file!r}")
-    import pandas as pd
-
     id_col, time_col = model.columns_
     single = None in model.panel_
     first = next(iter(model.panel_.values()))
     if single:  # the fitted series' own date column name (what --future-frame writes)
         time_col = str(first.index.name or "ds")
-    dated = isinstance(first.index, pd.DatetimeIndex)  # else integer steps, read as numbers
+    return read_future_file(future_file, columns, first, None if single else id_col, time_col, number_format)
+
+
+def read_future_file(future_file: str, columns: list, like, id_col: str | None, time_col: str,
+                     number_format: dict):
+    """The ``--future`` table: ``columns`` by ``time_col`` (and ``id_col`` for a panel), the
+    time stamps read as dates when ``like`` (a fitted series) has dates, else as integer steps;
+    for one series indexed by them."""
+    import pandas as pd
+
+    from rnnkit.data.tables import load_table
+
+    path = Path(future_file)
+    if not path.is_file():
+        raise InputError(f"--future: no such file {future_file!r}")
+    dated = isinstance(like.index, pd.DatetimeIndex)  # else integer steps, read as numbers
     try:
-        table = load_table(path, text=[] if single else [id_col], dates=time_col if dated else None,
+        table = load_table(path, text=[] if id_col is None else [id_col], dates=time_col if dated else None,
                            numbers=columns if dated else [time_col, *columns], **number_format)
     except ValueError as exc:
         raise InputError(f"--future: {path.name}: {exc}") from None
     if not dated:
         table[time_col] = table[time_col].astype("int64")
-    return table.set_index(time_col) if single else table
+    return table.set_index(time_col) if id_col is None else table

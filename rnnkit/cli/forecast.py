@@ -13,6 +13,7 @@ from rnnkit.cli._options import (
     forecaster_options,
     horizon_option,
     level_option,
+    names_list,
     number_format_options,
     output_option,
     seed_option,
@@ -76,6 +77,11 @@ def _load(source: str, target, date, covariates, fill, freq, number_format=None,
 @click.option("--target", help="Column to forecast (default for dataset:NAME: its usual target).")
 @click.option("--date", help="Date column (found automatically if omitted).")
 @click.option("--covariates", help="Comma-separated extra input columns, e.g. temp_max,wind.")
+@click.option("--future-covariates", help="Comma-separated columns whose future is known (a price set ahead, a "
+              "weather forecast); their values over the forecast steps come from --future FILE.")
+@click.option("--future", "future_file", type=click.Path(dir_okay=False), default=None,
+              help="With --future-covariates: a file with the date column and their values over the next "
+                   "--horizon steps.")
 @horizon_option(required=True, help="Steps ahead to forecast.")
 @output_option("out_dir", folder=True, default=None,
               help="Folder for forecast.csv, metrics.json, model.safetensors, PNG plots, report.html.")
@@ -92,8 +98,8 @@ def _load(source: str, target, date, covariates, fill, freq, number_format=None,
 @seed_option()
 @click.option("--json", "as_json", is_flag=True, help="Print metrics and forecast as JSON.")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
-def forecast(source, target, date, covariates, horizon, out_dir, folds, level, forecaster_settings, season_length,
-             fill, freq, number_format, backend, device, seed, as_json, quiet):
+def forecast(source, target, date, covariates, future_covariates, future_file, horizon, out_dir, folds, level,
+             forecaster_settings, season_length, fill, freq, number_format, backend, device, seed, as_json, quiet):
     """Forecast a series: backtest the RNN against baselines, fit on all data, forecast.
 
     FILE is a CSV or Parquet file, or dataset:NAME for a bundled dataset. The table compares
@@ -104,6 +110,7 @@ def forecast(source, target, date, covariates, horizon, out_dir, folds, level, f
       rnnkit forecast prices.csv --target close --horizon 14 -o out/
       rnnkit forecast dataset:seattle_weather --covariates temp_max,temp_min,wind -H 14
       rnnkit forecast dataset:air_passengers -H 12 --level 50,80,95
+      rnnkit forecast dataset:elec_daily -H 7 --future-covariates workday,temperature --future next_week.csv
     """
     from rnnkit.forecast.workbench import run_workbench
 
@@ -116,7 +123,16 @@ def forecast(source, target, date, covariates, horizon, out_dir, folds, level, f
     from rnnkit.backends import check_backend
 
     check_backend(backend, device)  # a missing torch or a bad device is bad input: refuse before work
-    series, name = _load(source, target, date, covariates, fill, freq, number_format, horizon)
+    known = names_list(future_covariates)
+    past = names_list(covariates)
+    if [c for c in known if c in past]:
+        raise InputError(f"--future-covariates: {[c for c in known if c in past][0]!r} is also in --covariates; "
+                         "name it in one of them")
+    if bool(known) != (future_file is not None):
+        raise InputError("--future-covariates: give it with --future FILE (the values of those columns over "
+                         "the forecast steps), or neither")
+    series, name = _load(source, target, date, ",".join(past + known) or None, fill, freq, number_format, horizon)
+    futr_df = _future_values(series, known, future_file, horizon, number_format) if known else None
     season = _check_against_data(series, horizon, folds, season_length, levels)
     from rnnkit.forecast._inputs import describe_freq
 
@@ -128,7 +144,7 @@ def forecast(source, target, date, covariates, horizon, out_dir, folds, level, f
     result = run_workbench(series, horizon, folds=folds, levels=levels, out_dir=out_dir,
                            forecaster_kwargs=dict(forecaster_settings, seed=seed, season_length=season_length,
                                                   backend=backend, device=device),
-                           progress=not quiet, title=name)
+                           progress=not quiet, title=name, future_covariates=known, futr_df=futr_df)
     if as_json:
         click.echo(json.dumps({"metrics": json.loads(result.metrics.to_json(orient="index")),
                                "forecast": json.loads(result.forecast.to_json(orient="split", date_format="iso"))},
@@ -143,6 +159,24 @@ def forecast(source, target, date, covariates, horizon, out_dir, folds, level, f
     if out_dir:
         click.echo(f"\nwrote {out_dir}/: forecast.csv metrics.json model.safetensors forecast.png "
                    "backtest.png training.png memory.png report.html", err=True)
+
+
+def _future_values(series, known: list, future_file: str, horizon: int, number_format: dict):
+    """The ``--future`` values, checked against the series before any training: every known
+    column over the ``horizon`` steps after its end."""
+    from rnnkit.cli.fit import read_future_file
+    from rnnkit.forecast._future import read_future
+
+    missing = [c for c in known if c not in series.covariate_names]
+    if missing:
+        raise InputError(f"--future-covariates: no column {missing[0]!r} in the data")
+    time_col = str(series.index.name or "date")
+    futr_df = read_future_file(future_file, known, series, None, time_col, number_format or {})
+    try:
+        read_future(futr_df, {None: series}, tuple(known), horizon, "unique_id", time_col)
+    except ValueError as exc:
+        raise InputError(f"--future: {Path(future_file).name}: {str(exc).removeprefix('futr_df: ')}") from None
+    return futr_df
 
 
 def _check_against_data(series, horizon: int, folds: int, season_length, levels) -> int:

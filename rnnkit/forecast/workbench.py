@@ -45,7 +45,8 @@ class WorkbenchResult:
 def run_workbench(series: TimeSeries, horizon: int, *, folds: int = 3, levels: Sequence[float] = (80, 95),
                   out_dir: str | os.PathLike[str] | None = None, baselines: Iterable[str] = tuple(BASELINES),
                   forecaster_kwargs: Mapping[str, Any] | None = None,
-                  progress: bool = False, title: str | None = None) -> WorkbenchResult:
+                  progress: bool = False, title: str | None = None,
+                  future_covariates: Sequence[str] = (), futr_df: pd.DataFrame | None = None) -> WorkbenchResult:
     """Backtest, fit, forecast and (with ``out_dir``) write every output file.
 
     Parameters
@@ -57,6 +58,11 @@ def run_workbench(series: TimeSeries, horizon: int, *, folds: int = 3, levels: S
     out_dir : folder for the files, or None to write nothing
     baselines : names from ``rnnkit.forecast.baselines.BASELINES`` to compare with
     forecaster_kwargs : arguments for :class:`Forecaster` besides ``horizon``
+    future_covariates : names among the series' covariates whose future is known: the
+        Forecaster reads them ahead (each backtest fold is given their values over its test
+        range; the baselines do not use them)
+    futr_df : with ``future_covariates``, their values over the ``horizon`` steps after the
+        series (``Forecaster.predict``'s ``futr_df``), for the final forecast
     """
     start = time.perf_counter()
     kwargs = dict(forecaster_kwargs or {})
@@ -71,7 +77,8 @@ def run_workbench(series: TimeSeries, horizon: int, *, folds: int = 3, levels: S
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                results = backtest(model, series, folds=folds, level=list(levels))
+                known = {"future_covariates": list(future_covariates)} if name == "rnnkit" and future_covariates else {}
+                results = backtest(model, series, folds=folds, level=list(levels), **known)
         except (ValueError, FloatingPointError, np.linalg.LinAlgError) as exc:
             if name == "rnnkit":
                 raise
@@ -91,10 +98,11 @@ def run_workbench(series: TimeSeries, horizon: int, *, folds: int = 3, levels: S
     metrics.index.name = "model"
     metrics = metrics.sort_values("mase")
 
-    final = Forecaster(horizon=horizon, **{**kwargs, "progress": progress}).fit(series)
+    final = Forecaster(horizon=horizon, **{**kwargs, "progress": progress})
+    final.fit(series, future_covariates=list(future_covariates) or None)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        forecast = final.predict(level=list(levels))
+        forecast = final.predict(level=list(levels), futr_df=futr_df)
     result = WorkbenchResult(metrics, forecast, final, time.perf_counter() - start, unavailable)
     if out_dir is not None:
         _write_outputs(Path(out_dir), result, series, step_errors, folds, title or series.target)

@@ -1,6 +1,8 @@
 """Known-future and static covariates on the command line: `fit`/`cv` with --future-covariates,
 --calendar, --holidays and --static; `predict --future-frame` writes the frame to fill and
 `predict --future FILE` reads it back; every mistake is one line and exit 2."""
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -170,3 +172,27 @@ def test_a_bundled_panel_with_its_static_table_fit_cv_and_new_history(tmp_path, 
     assert code == 2 and "--static: no bundled panel 'prisons'" in err
     code, _, err = run(capsys, "forecast", "dataset:prison_lf", "-H", "4")
     assert code == 2 and "is a panel of several series" in err
+
+
+def test_forecast_backtests_and_forecasts_with_inputs_known_ahead(tmp_path, capsys):
+    from rnnkit.data import load_dataset
+
+    frame = load_dataset("elec_daily")
+    frame.iloc[:-7].to_csv(tmp_path / "train.csv", index=False)
+    frame.iloc[-7:][["date", "workday", "temperature"]].to_csv(tmp_path / "next.csv", index=False)
+    frame.iloc[-7:-2][["date", "workday", "temperature"]].to_csv(tmp_path / "short.csv", index=False)
+    base = ["forecast", tmp_path / "train.csv", "--target", "demand", "-H", "7", "--folds", "2"]
+    code, out, err = run(capsys, *base, "--future-covariates", "workday,temperature", "--future",
+                         tmp_path / "next.csv", "--json", *SMALL)
+    assert code == 0, err
+    forecast = json.loads(out)["forecast"]
+    assert len(forecast["data"]) == 7 and str(forecast["index"][0]).startswith("2014-12-25")
+    for argv, message in [
+        (["--future-covariates", "workday"], "--future-covariates: give it with --future FILE"),
+        (["--future", tmp_path / "next.csv"], "--future-covariates: give it with --future FILE"),
+        (["--future-covariates", "workday,temperature", "--future", tmp_path / "short.csv"],
+         "--future: short.csv: no row for (2014-12-30)"),
+        (["--future-covariates", "wind", "--future", tmp_path / "next.csv"], "column 'wind' not found"),
+    ]:
+        code, _, err = run(capsys, *base, *argv, *SMALL)
+        assert code == 2 and message in err and err.count("\n") == 1, (argv, err)
