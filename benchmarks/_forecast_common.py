@@ -150,6 +150,8 @@ def cached_reference(name: str, train: np.ndarray, h: int, m: int) -> tuple[dict
 
 # --- --config ----------------------------------------------------------------------------------
 def parse_value(text: str):
+    if "/" in text:  # a tuple: pipelines=log/stl/damped
+        return tuple(parse_value(part) for part in text.split("/"))
     low = text.strip().lower()
     if low in ("true", "false"):
         return low == "true"
@@ -164,7 +166,8 @@ def parse_value(text: str):
 
 
 def parse_config(text: str | None) -> dict:
-    """"hidden_size=64,cell=lstm,refit=false" -> {"hidden_size": 64, "cell": "lstm", "refit": False}."""
+    """"hidden_size=64,cell=lstm,refit=false" -> {"hidden_size": 64, "cell": "lstm", "refit": False};
+    "pipelines=log/stl" -> {"pipelines": ("log", "stl")}."""
     if not text:
         return {}
     out = {}

@@ -172,6 +172,10 @@ def fit_cmd(data, horizon, output, id_column, date, target, covariates, future_c
     click.echo(f"saved {output}: {model.cell} {model.num_layers}x{model.hidden_size}, {model.n_models} model(s), "
                f"{series} series, horizon {horizon}")
     for p in t["pipelines"]:
+        if "best_step" not in p:  # a smoother pipeline: no network, no training steps
+            click.echo(f"{p['transform']}/{p['deseasonalise']}: {p['model']} exponential smoothing per series, "
+                       f"held-out error {p['held_out_error']:.3g}")
+            continue
         click.echo(f"{p['transform']}/{p['deseasonalise']}: {p['examples']} training examples, window {t['window']}, "
                    f"strategy {t['strategy']}, {p['best_step']} steps chosen by early stopping")
 

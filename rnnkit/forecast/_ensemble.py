@@ -104,7 +104,7 @@ class HeldOut:
         cut = len(values) - h - n_val + 1
         head_cov = None if cov is None else cov[:cut]
         self.transform = transform.fit(values[:cut], None if known is None else known[:cut])
-        adjusted = self.transform.forward(values, known=known)
+        self.adjusted = adjusted = self.transform.forward(values, known=known)
         self.normaliser = WindowNormaliser(w, k).fit(adjusted[:cut], head_cov, None if known is None else known[:cut],
                                                      static)
         self.x, self.y, _ = self.normaliser.examples(adjusted[:cut], head_cov, known)

@@ -2,8 +2,10 @@
 
 A pipeline is named by what it does to the series before the network reads it: "raw" nothing,
 "log" the log of a strictly positive series, "stl" its seasons removed (STL/MSTL, added back
-to the forecast), "log+stl" both. The ensemble's networks are dealt out to the pipelines in
-turn, and the forecast is the mean of the pipelines' mean forecasts.
+to the forecast), "log+stl" both. "damped" fits no network: it reads the series as "log+stl"
+does and forecasts it by damped-trend exponential smoothing (``_smoothing.py``). The
+ensemble's networks are dealt out to the network pipelines in turn, and each series' forecast
+combines the pipelines' forecasts by their held-out errors (``combine``).
 
 The default, ``("log", "stl")``, was chosen on the tuning half of benchmarks/forecast_accuracy.py
 among every single pipeline and every mean of two to four of them (docs/forecasting.md): the two
@@ -17,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from rnnkit.data._checks import check_int
+from rnnkit.forecast._smoothing import SMOOTHERS, DampedTrend
 from rnnkit.forecast._transform import SeriesTransform
 from rnnkit.forecast._windows import WindowNormaliser
 from rnnkit.nn._checks import is_real_number
@@ -32,7 +35,9 @@ class Pipeline:
     transform : {"auto", "log", "none"}
     deseasonalise : {"stl", "none"}
     members : list of int
-        Indices into the forecaster's ``nets_``.
+        Indices into the forecaster's ``nets_`` (none for a smoother).
+    model : {"network", "damped"}
+        What forecasts the transformed series: the member networks or a smoother per series.
     transforms, normalisers : lists, one per series (empty until fitted)
     weights : list of float, one per series
         The pipeline's share of each series' forecast (see :func:`combine_weights`; empty until
@@ -45,11 +50,18 @@ class Pipeline:
     transforms: list[SeriesTransform] = field(default_factory=list)
     normalisers: list[WindowNormaliser] = field(default_factory=list)
     weights: list[float] = field(default_factory=list)
+    model: str = "network"
+    smoothers: list[DampedTrend] = field(default_factory=list)
+
+    @property
+    def smoothed(self) -> bool:
+        return self.model != "network"
 
     def to_dict(self) -> dict:
         return {"transform": self.transform, "deseasonalise": self.deseasonalise, "members": self.members,
                 "transforms": [t.to_dict() for t in self.transforms],
-                "normalisers": [n.to_dict() for n in self.normalisers], "weights": self.weights}
+                "normalisers": [n.to_dict() for n in self.normalisers], "weights": self.weights,
+                "model": self.model, "smoothers": [m.to_dict() for m in self.smoothers]}
 
     @classmethod
     def from_dict(cls, d: dict, known_width: int = 0) -> Pipeline:
@@ -57,15 +69,25 @@ class Pipeline:
         weights = d.get("weights", [])
         if not isinstance(weights, list) or not all(is_real_number(w) for w in weights):
             raise ValueError(f"pipeline.weights: expected a list of numbers, got {weights!r}")
+        model = d.get("model", "network")  # files from before smoothers hold networks only
+        if model not in ("network", *SMOOTHERS):
+            raise ValueError(f"pipeline.model: expected one of {['network', *SMOOTHERS]}, got {model!r}")
+        smoothers = d.get("smoothers", [])
+        if not isinstance(smoothers, list) or (model == "network") != (not smoothers):
+            raise ValueError(f"pipeline.smoothers: expected one per series for a smoother pipeline, none "
+                             f"for networks, got {smoothers!r}")
         return cls(str(d["transform"]), str(d["deseasonalise"]),
                    [check_int("pipeline.members", i, 0) for i in d["members"]],
                    [SeriesTransform.from_dict(t, known_width) for t in d["transforms"]],
-                   [WindowNormaliser.from_dict(n) for n in d["normalisers"]], [float(w) for w in weights])
+                   [WindowNormaliser.from_dict(n) for n in d["normalisers"]], [float(w) for w in weights],
+                   model, [DampedTrend.from_dict(m) for m in smoothers])
 
 
-# What each pipeline name means: (transform, deseasonalise) for SeriesTransform. "log" takes
-# the log only of a strictly positive series (else it reads the values as they are).
-KINDS = {"raw": ("none", "none"), "log": ("auto", "none"), "stl": ("none", "stl"), "log+stl": ("auto", "stl")}
+# What each pipeline name means: (transform, deseasonalise) for SeriesTransform, and what
+# forecasts it. "log" takes the log only of a strictly positive series (else it reads the
+# values as they are).
+KINDS = {"raw": ("none", "none", "network"), "log": ("auto", "none", "network"), "stl": ("none", "stl", "network"),
+         "log+stl": ("auto", "stl", "network"), "damped": ("auto", "stl", "damped")}
 DEFAULT = ("log", "stl")  # chosen on the tuning half of the benchmark (module docstring)
 
 
@@ -77,14 +99,26 @@ def check_pipelines(pipelines: str | tuple | list) -> tuple[str, ...]:
     if not isinstance(names, (tuple, list)) or not names or any(n not in KINDS for n in names) \
             or len(set(names)) != len(names):
         raise ValueError(f"pipelines: expected 'auto' or distinct names from {list(KINDS)}, got {pipelines!r}")
+    if all(KINDS[n][2] != "network" for n in names):
+        raise ValueError(f"pipelines: expected at least one network pipeline among them, got {pipelines!r}")
     return tuple(names)
 
 
 def plan(pipelines: str | tuple | list, n_models: int) -> list[Pipeline]:
-    """The pipelines for the option as given, with the ``n_models`` networks dealt out in turn
-    (network i reads pipeline ``i % len(pipelines)``)."""
-    names = check_pipelines(pipelines)[:n_models]
-    return [Pipeline(*KINDS[name], list(range(i, n_models, len(names)))) for i, name in enumerate(names)]
+    """The pipelines for the option as given, with the ``n_models`` networks dealt out in turn to
+    the network pipelines (network i reads the ``i % len(...)``-th of them; there are at most
+    ``n_models`` of those), a smoother pipeline with none."""
+    names = check_pipelines(pipelines)
+    networks = [n for n in names if KINDS[n][2] == "network"][:n_models]
+    out = []
+    for name in names:
+        transform, deseasonalise, model = KINDS[name]
+        if model != "network":
+            out.append(Pipeline(transform, deseasonalise, [], model=model))
+        elif name in networks:
+            i = networks.index(name)
+            out.append(Pipeline(transform, deseasonalise, list(range(i, n_models, len(networks)))))
+    return out
 
 
 COMBINE = ("mean", "best", "inverse")

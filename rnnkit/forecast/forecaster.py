@@ -36,6 +36,7 @@ from rnnkit.forecast._future import (
 from rnnkit.forecast._inputs import as_series, check_magnitude, season_length_for
 from rnnkit.forecast._panel import DATE, ID, as_panel, check_column_names, is_panel, long_frame
 from rnnkit.forecast._pipelines import Pipeline, blend, check_combine, check_pipelines, combine_weights, plan
+from rnnkit.forecast._smoothing import DampedTrend
 from rnnkit.forecast._static import StaticEncoder
 from rnnkit.forecast._training import predict
 from rnnkit.forecast._transform import SeriesTransform, season_periods
@@ -365,9 +366,9 @@ class Forecaster(BaseForecaster):
         n = len(state["panel_"])
         if len(state["calibration_scales_"]) != n or any(
                 len(p.transforms) != n or len(p.normalisers) != n or len(p.weights) != n
-                for p in state["pipelines_"]):
-            raise ValueError(f"state: every pipeline needs a transform, a normaliser and a share for each of "
-                             f"the {n} series")
+                or len(p.smoothers) != (n if p.smoothed else 0) for p in state["pipelines_"]):
+            raise ValueError(f"state: every pipeline needs a transform, a normaliser, a share (and a smoother "
+                             f"pipeline a smoother) for each of the {n} series")
         shares = np.array([p.weights for p in state["pipelines_"]])
         if not np.all(np.isfinite(shares)) or np.any(shares < 0) or not np.allclose(shares.sum(axis=0), 1.0):
             raise ValueError("state: the pipelines' shares of each series' forecast must be finite, "
@@ -443,22 +444,29 @@ class Forecaster(BaseForecaster):
             # Phase one: each series' latest origins are held out (early stopping, calibration).
             held = [HeldOut(s, w, h, k, self._held_out(len(s), w, S), self._transform_for(s, w, pipe), *split, static)
                     for s, split, static in zip(many, splits, statics)]
-            x_tr, y_tr = self._stack([(p.x, p.y) for p in held])
-            x_val, y_val = self._stack([(p.x_val, p.y_val) for p in held])
-            nets, summaries = train_ensemble(self, x_tr, y_tr, PHASE1, bar, pipe.members, x_val=x_val, y_val=y_val)
-            for i, net in zip(pipe.members, nets):
-                self.nets_[i] = net  # the phase-one ensemble forecasts the held-out origins
             pipe.transforms, pipe.normalisers = [p.transform for p in held], [p.normaliser for p in held]
-            paths = self._paths([(p.normaliser, p.past, p.cov_past, p.known, p.first) for p in held], h, nets)
+            info = {"transform": pipe.transform, "deseasonalise": pipe.deseasonalise, "model": pipe.model}
+            if pipe.smoothed:  # fitted on the values before each series' cut, run on through the rest
+                pipe.smoothers = [DampedTrend().fit(p.adjusted[:p.first[0]]) for p in held]
+                paths = [m.forecast_from(p.adjusted, p.first, h) for m, p in zip(pipe.smoothers, held)]
+                for m, p in zip(pipe.smoothers, held):
+                    m.advance(p.adjusted)  # without a refit it forecasts from the end of the series
+            else:
+                x_tr, y_tr = self._stack([(p.x, p.y) for p in held])
+                x_val, y_val = self._stack([(p.x_val, p.y_val) for p in held])
+                nets, summaries = train_ensemble(self, x_tr, y_tr, PHASE1, bar, pipe.members,
+                                                 x_val=x_val, y_val=y_val)
+                for i, net in zip(pipe.members, nets):
+                    self.nets_[i] = net  # the phase-one ensemble forecasts the held-out origins
+                paths = self._paths([(p.normaliser, p.past, p.cov_past, p.known, p.first) for p in held], h, nets)
+                best = min(max(int(np.mean([s["best_step"] for s in summaries])), self.eval_every), self.max_steps)
+                info.update(examples=len(x_tr), best_step=best, phase1=[summary(s) for s in summaries])
             forecasts.append([p.transform.inverse(f, p.first, known_at(p.known, p.first, h))
                               for p, f in zip(held, paths)])
             held_errors.append([float(np.mean(np.abs(p.actual - f))) / p.error_scale
                                 for p, f in zip(held, forecasts[-1])])
-            best = min(max(int(np.mean([s["best_step"] for s in summaries])), self.eval_every), self.max_steps)
-            training["pipelines"].append({"transform": pipe.transform, "deseasonalise": pipe.deseasonalise,
-                                          "examples": len(x_tr), "best_step": best,
-                                          "held_out_error": float(np.mean(held_errors[-1])),
-                                          "phase1": [summary(s) for s in summaries]})
+            info["held_out_error"] = float(np.mean(held_errors[-1]))
+            training["pipelines"].append(info)
         # Each pipeline's share of each series' forecast, from its held-out errors; then the
         # calibration: the combined phase-one forecasts' held-out errors, in units of each
         # series' scale so that one global model pools them across series.
@@ -469,17 +477,19 @@ class Forecaster(BaseForecaster):
         scales = np.array([p.error_scale for p in held])
         errors = np.concatenate([np.abs(p.actual - f) / p.error_scale for p, f in zip(held, combined)])
         training["held_out"] = int(sum(len(p.actual) for p in held))
-        training["best_step"] = training["pipelines"][0]["best_step"]
+        training["best_step"] = next(info["best_step"] for info in training["pipelines"] if "best_step" in info)
         if self.refit:  # Phase two: every origin, for the number of steps phase one chose.
             for pipe, info in zip(pipelines, training["pipelines"]):
-                transforms, finals = self._final_scalers(many, w, pipe, splits, statics)
+                transforms, finals, smoothers = self._final_scalers(many, w, pipe, splits, statics)
+                pipe.transforms, pipe.normalisers, pipe.smoothers = transforms, finals, smoothers
+                if pipe.smoothed:
+                    continue
                 adjusted = [t.forward(s.values, known=known) for t, s, (_, known) in zip(transforms, many, splits)]
                 x_all, y_all = self._stack([f.examples(a, *split)[:2] for f, a, split in zip(finals, adjusted, splits)])
                 nets, summaries = train_ensemble(self, x_all, y_all, REFIT, bar, pipe.members,
                                                  fixed_steps=info["best_step"])
                 for i, net in zip(pipe.members, nets):
                     self.nets_[i] = net
-                pipe.transforms, pipe.normalisers = transforms, finals
                 info["refit"] = [summary(s) for s in summaries]
         if bar:
             bar.close()
@@ -489,14 +499,18 @@ class Forecaster(BaseForecaster):
         return {"strategy_": strategy, "nets_": self.nets_, "pipelines_": pipelines,
                 "scaled_errors_": errors, "calibration_scales_": scales, "training_": training}
 
-    def _final_scalers(self, many: list, w: int, pipe: Pipeline, splits: list, statics: list) -> tuple[list, list]:
-        """Pipeline ``pipe``'s transform and window normaliser for each series, fitted on all its
-        values (``splits``: each one's past covariates and known matrix, ``statics`` its static
-        row): what the final fit keeps, and what a forecast from new history fits anew."""
+    def _final_scalers(self, many: list, w: int, pipe: Pipeline, splits: list,
+                       statics: list) -> tuple[list, list, list]:
+        """Pipeline ``pipe``'s transform, window normaliser and (a smoother pipeline) smoother for
+        each series, fitted on all its values (``splits``: each one's past covariates and known
+        matrix, ``statics`` its static row): what the final fit keeps, and what a forecast from
+        new history fits anew."""
         transforms = [self._transform_for(s, w, pipe).fit(s.values, split[1]) for s, split in zip(many, splits)]
-        normalisers = [WindowNormaliser(w, self._outputs).fit(t.forward(s.values, known=split[1]), *split, static)
-                       for t, s, split, static in zip(transforms, many, splits, statics)]
-        return transforms, normalisers
+        adjusted = [t.forward(s.values, known=split[1]) for t, s, split in zip(transforms, many, splits)]
+        normalisers = [WindowNormaliser(w, self._outputs).fit(a, *split, static)
+                       for a, split, static in zip(adjusted, splits, statics)]
+        smoothers = [DampedTrend().fit(a) for a in adjusted] if pipe.smoothed else []
+        return transforms, normalisers, smoothers
 
     def _transform_for(self, series: TimeSeries, w: int, pipe: Pipeline) -> SeriesTransform:
         """The unfitted per-series transform of pipeline ``pipe`` for a series like ``series``."""
@@ -570,9 +584,13 @@ class Forecaster(BaseForecaster):
         splits = [self._split_covariates(s) for s in many]
         ahead = self._known_ahead(many, h, futures)
         for k, pipe in enumerate(self.pipelines_):
-            transforms, normalisers = (pipe.transforms, pipe.normalisers) if scalers is None else scalers[k]
-            segments = [self._last_window(*args) for args in zip(many, normalisers, transforms, splits, ahead)]
-            paths = self._paths(segments, h, [self.nets_[i] for i in pipe.members])
+            transforms, normalisers, smoothers = ((pipe.transforms, pipe.normalisers, pipe.smoothers)
+                                                  if scalers is None else scalers[k])
+            if pipe.smoothed:
+                paths = [m.forecast(h)[None, :] for m in smoothers]
+            else:
+                segments = [self._last_window(*args) for args in zip(many, normalisers, transforms, splits, ahead)]
+                paths = self._paths(segments, h, [self.nets_[i] for i in pipe.members])
             per_pipeline.append([t.inverse(p, np.array([len(s)]), None if a is None else a[None, :h])[0]
                                  for s, t, p, a in zip(many, transforms, paths, ahead)])
         return per_pipeline

@@ -1,0 +1,132 @@
+"""A statistical member for the forecaster's combination: damped-trend exponential smoothing.
+
+The network pipelines win where a series has structure a window can learn; on short, noisy or
+trend-dominated series a well-fitted exponential smoothing is hard to beat, and the two err
+differently. So one pipeline of the default combination fits no network: it reads the same
+log- and season-adjusted series (``SeriesTransform``) and forecasts it with Gardner and
+McKenzie's damped trend,
+
+    l_t = alpha * z_t + (1 - alpha) * (l_{t-1} + phi * b_{t-1})
+    b_t = beta * (l_t - l_{t-1}) + (1 - beta) * phi * b_{t-1}
+    zhat_{t+j} = l_t + (phi + phi^2 + ... + phi^j) * b_t,
+
+the seasons and the log added back by the transform, as for the networks. It takes its share
+of each series' forecast by its error on the same held-out origins (``combine_weights``).
+
+The parameters (alpha, beta, phi and the initial state) are fitted by statsmodels'
+``ExponentialSmoothing`` on the values before the cut only; the filter here then runs through
+later values with those parameters fixed, so a forecast from an origin reads nothing after it.
+"""
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+
+from rnnkit.forecast._inputs import MAX_MAGNITUDE
+
+SMOOTHERS = ("damped",)
+_PARAMS = ("alpha", "beta", "phi", "level0", "trend0")
+# statsmodels bounds phi to [0.8, 0.995] (Hyndman's advice: below 0.8 the trend dies at once,
+# above 0.98 it hardly damps); the fit sees at most this many latest values (AutoETS in
+# statsforecast sees 1,000 too): the parameters settle long before, and the fit stays ~0.1 s.
+MAX_FIT_POINTS = 1000
+
+
+class DampedTrend:
+    """Damped-trend exponential smoothing of one adjusted series (module docstring).
+
+    Attributes (after :meth:`fit`)
+    ------------------------------
+    alpha_, beta_, phi_ : float
+        Smoothing of the level, of the trend, and the trend's damping.
+    level0_, trend0_ : float
+        The state before the first fitted value.
+    start_ : int
+        Position (in the series given to :meth:`fit`) of the first value the fit read.
+    level_, trend_ : float
+        The state after the last fitted value: what :meth:`forecast` starts from.
+    """
+
+    def fit(self, z: np.ndarray) -> DampedTrend:
+        z = np.asarray(z, dtype=float)
+        self.start_ = max(0, len(z) - MAX_FIT_POINTS)
+        tail = z[self.start_:]
+        self.alpha_, self.beta_, self.phi_, self.level0_, self.trend0_ = _estimate(tail)
+        return self.advance(z)
+
+    def states(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Level and trend after each value of ``z`` from position ``start_`` on, with the fitted
+        parameters fixed (positions before ``start_`` hold the initial state)."""
+        a, b, phi = self.alpha_, self.beta_, self.phi_
+        level, trend = np.empty(len(z)), np.empty(len(z))
+        l, t = self.level0_, self.trend0_
+        level[:self.start_], trend[:self.start_] = l, t
+        for i in range(self.start_, len(z)):
+            new = a * z[i] + (1 - a) * (l + phi * t)
+            t = b * (new - l) + (1 - b) * phi * t
+            l = new
+            level[i], trend[i] = l, t
+        return level, trend
+
+    def advance(self, z: np.ndarray) -> DampedTrend:
+        """Move the state to after the last value of ``z`` (the fitted values and those after
+        them), the parameters unchanged."""
+        level, trend = self.states(z)
+        self.level_, self.trend_ = float(level[-1]), float(trend[-1])
+        return self
+
+    def _ahead(self, h: int) -> np.ndarray:
+        return np.cumsum(self.phi_ ** np.arange(1, h + 1))
+
+    def forecast_from(self, z: np.ndarray, first: np.ndarray, h: int) -> np.ndarray:
+        """(N, h) forecasts from origins whose first forecast is at positions ``first`` of ``z``,
+        each from the state after the value before it."""
+        level, trend = self.states(z)
+        before = np.asarray(first) - 1
+        return level[before, None] + trend[before, None] * self._ahead(h)[None, :]
+
+    def forecast(self, h: int) -> np.ndarray:
+        """The next ``h`` values after the fitted ones."""
+        return self.level_ + self.trend_ * self._ahead(h)
+
+    def to_dict(self) -> dict:
+        return {"model": "damped", **{name: float(getattr(self, f"{name}_")) for name in _PARAMS},
+                "start": int(self.start_), "level": self.level_, "trend": self.trend_}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> DampedTrend:
+        """Rebuild from :meth:`to_dict`, refusing (``ValueError``) what :meth:`fit` cannot make."""
+        if not isinstance(d, dict) or d.get("model") != "damped":
+            raise ValueError(f"smoother: expected a damped-trend smoother, got {d!r}")
+        obj = cls()
+        for name in (*_PARAMS, "level", "trend"):
+            value = d.get(name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not abs(value) <= MAX_MAGNITUDE:
+                raise ValueError(f"smoother.{name}: expected a finite number, got {value!r}")
+            setattr(obj, f"{name}_", float(value))
+        if not (0 <= obj.alpha_ <= 1 and 0 <= obj.beta_ <= 1 and 0 < obj.phi_ <= 1):
+            raise ValueError(f"smoother: expected alpha, beta in [0, 1] and phi in (0, 1], got "
+                             f"{obj.alpha_}, {obj.beta_}, {obj.phi_}")
+        start = d.get("start")
+        if isinstance(start, bool) or not isinstance(start, int) or start < 0:
+            raise ValueError(f"smoother.start: expected a non-negative integer, got {start!r}")
+        obj.start_ = start
+        return obj
+
+
+def _estimate(z: np.ndarray) -> tuple[float, float, float, float, float]:
+    """alpha, beta, phi and the initial level and trend of ``z`` by statsmodels (least squares
+    of the one-step errors); a constant or very short series: a flat level at its last value."""
+    if len(z) < 4 or np.ptp(z) == 0:
+        return 1.0, 0.0, 1.0, float(z[-1]), 0.0
+    from statsmodels.tsa.holtwinters import ExponentialSmoothing
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # convergence chatter on short series
+        p = ExponentialSmoothing(z, trend="add", damped_trend=True).fit().params
+    values = (p["smoothing_level"], p["smoothing_trend"], p["damping_trend"], p["initial_level"], p["initial_trend"])
+    if not all(math.isfinite(v) for v in values):  # never seen; a flat level rather than a NaN
+        return 1.0, 0.0, 1.0, float(z[-1]), 0.0
+    return tuple(float(v) for v in values)
