@@ -72,13 +72,20 @@ def fit_rnnkit(train, h: int, m: int, config: dict):
     kwargs.update(config)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        out = Forecaster(progress=False, **kwargs).fit(train).predict()
+        model = Forecaster(progress=False, **kwargs).fit(train)
+        out = model.predict()
     forecast = np.asarray(out["forecast"], dtype=float)
     if forecast.shape != (h,):
         raise ValueError(f"forecast has shape {forecast.shape}, expected ({h},)")
     if not np.all(np.isfinite(forecast)):
         raise ValueError("non-finite forecast")
-    return forecast
+    # each pipeline's own forecast and held-out error, so that combination rules can be scored
+    # from one fit (--json; see docs/forecasting.md)
+    parts = [{"pipeline": list(info.get(k) for k in ("transform", "deseasonalise", "model")),
+              "held_out_error": info["held_out_error"], "share": pipe.weights[0], "forecast": part[0].tolist()}
+             for info, pipe, part in zip(model.training_["pipelines"], model.pipelines_,
+                                         model._pipeline_forecasts([model.series_], h))]
+    return forecast, parts
 
 
 def evaluate(name: str, config: dict, run_rnnkit: bool = True) -> dict:
@@ -90,14 +97,15 @@ def evaluate(name: str, config: dict, run_rnnkit: bool = True) -> dict:
     train_values = train.to_numpy()
     scale = mase_scale(train_values, m)
     row = {"series": name, "group": series.group, "half": series.half, "freq": series.freq, "m": m, "h": h,
-           "n": len(y), "models": {}}
+           "n": len(y), "models": {}, "actual": actual.tolist(), "scale": scale}
     ref, cached = cached_reference(name, train_values, h, m)
     row["reference_cached"] = cached
     results = {k: (ref["forecasts"].get(k), ref["seconds"].get(k), ref["errors"].get(k)) for k in REFERENCE}
     if run_rnnkit:
         start = time.perf_counter()
         try:
-            results["rnnkit"] = (fit_rnnkit(train, h, m, config).tolist(), time.perf_counter() - start, None)
+            forecast, row["rnnkit_parts"] = fit_rnnkit(train, h, m, config)
+            results["rnnkit"] = (forecast.tolist(), time.perf_counter() - start, None)
         except Exception as exc:
             results["rnnkit"] = (None, time.perf_counter() - start, f"{type(exc).__name__}: {exc}"[:300])
     for model, (forecast, seconds, error) in results.items():

@@ -119,8 +119,18 @@ def evaluate_panel(panel, config: dict, run_rnnkit: bool = True, verbose: bool =
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 table = static_table(panel.name, groups) if static else None
-                out = Forecaster(progress=False, **kwargs).fit(train_df, static_covariates=table).predict()
+                model = Forecaster(progress=False, **kwargs).fit(train_df, static_covariates=table)
+                out = model.predict()
             rnnkit_seconds = time.perf_counter() - start
+            # each pipeline's forecast and held-out error per series (combination rules from one fit)
+            per_pipeline = model._pipeline_forecasts(list(model.panel_.values()), h)
+            for j, uid in enumerate(model.panel_):
+                if str(uid) in forecasts:
+                    forecasts[str(uid)]["parts"] = [
+                        {"pipeline": [info.get(k) for k in ("transform", "deseasonalise", "model")],
+                         "held_out_error": info["held_out_errors"][j], "share": pipe.weights[j],
+                         "forecast": part[j].tolist()}
+                        for info, pipe, part in zip(model.training_["pipelines"], model.pipelines_, per_pipeline)]
             for uid, g in out.groupby("unique_id"):
                 values = g.sort_values("ds")["forecast"].to_numpy(float)
                 key = str(uid)
@@ -140,13 +150,15 @@ def evaluate_panel(panel, config: dict, run_rnnkit: bool = True, verbose: bool =
         y = g["y"].to_numpy()
         train, actual = y[:-h], y[-h:]
         scale = mase_scale(train, m)
-        row = {"series": uid, "n": len(y), "models": {}}
+        row = {"series": uid, "n": len(y), "models": {}, "rnnkit_parts": forecasts[uid].get("parts"),
+               "actual": actual.tolist(), "scale": scale}
         for k in models:
             f = forecasts[uid].get(k)
             entry = {"error": errors[uid].get(k), "mase": float("nan"), "smape": float("nan")}
             if f is not None:
                 entry["mase"] = mase(actual, f, scale) if math.isfinite(scale) else float("nan")
                 entry["smape"] = smape(actual, f)
+                entry["forecast"] = list(map(float, f))
             row["models"][k] = entry
         rows.append(row)
     return {"panel": panel.name, "freq": panel.freq, "m": m, "h": h, "n_series": len(groups),
