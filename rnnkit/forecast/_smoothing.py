@@ -22,6 +22,7 @@ later values with those parameters fixed, so a forecast from an origin reads not
 from __future__ import annotations
 
 import math
+import os
 import warnings
 
 import numpy as np
@@ -115,6 +116,22 @@ class ExponentialSmoother:
             raise ValueError(f"smoother.start: expected a non-negative integer, got {start!r}")
         obj.start_ = start
         return obj
+
+
+# Below this many series the smoothers are fitted in this process: starting workers costs more
+# than the ~50 ms fits they would share.
+PARALLEL_FROM = 200
+
+
+def fit_smoothers(adjusted: list[np.ndarray], n_jobs: int | None = 1) -> list[ExponentialSmoother]:
+    """One fitted smoother per adjusted series; a large panel's fits shared among ``n_jobs``
+    worker processes (-1: one per core), each fit the same wherever it runs."""
+    jobs = (os.cpu_count() or 1) if n_jobs == -1 else (n_jobs or 1)
+    if jobs == 1 or len(adjusted) < PARALLEL_FROM:
+        return [ExponentialSmoother().fit(z) for z in adjusted]
+    from joblib import Parallel, delayed
+
+    return Parallel(n_jobs=jobs, batch_size=32)(delayed(ExponentialSmoother().fit)(z) for z in adjusted)
 
 
 def _estimate(z: np.ndarray) -> tuple[float, float, float, float, float]:

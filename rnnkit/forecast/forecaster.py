@@ -36,7 +36,7 @@ from rnnkit.forecast._future import (
 from rnnkit.forecast._inputs import as_series, check_magnitude, season_length_for
 from rnnkit.forecast._panel import DATE, ID, as_panel, check_column_names, is_panel, long_frame
 from rnnkit.forecast._pipelines import Pipeline, blend, check_combine, check_pipelines, combine_weights, plan
-from rnnkit.forecast._smoothing import ExponentialSmoother
+from rnnkit.forecast._smoothing import fit_smoothers
 from rnnkit.forecast._static import StaticEncoder
 from rnnkit.forecast._training import predict
 from rnnkit.forecast._transform import SeriesTransform, season_periods
@@ -447,7 +447,7 @@ class Forecaster(BaseForecaster):
             pipe.transforms, pipe.normalisers = [p.transform for p in held], [p.normaliser for p in held]
             info = {"transform": pipe.transform, "deseasonalise": pipe.deseasonalise, "model": pipe.model}
             if pipe.smoothed:  # fitted on the values before each series' cut, run on through the rest
-                pipe.smoothers = [ExponentialSmoother().fit(p.adjusted[:p.first[0]]) for p in held]
+                pipe.smoothers = fit_smoothers([p.adjusted[:p.first[0]] for p in held], self.n_jobs)
                 paths = [m.forecast_from(p.adjusted, p.first, h) for m, p in zip(pipe.smoothers, held)]
                 for m, p in zip(pipe.smoothers, held):
                     m.advance(p.adjusted)  # without a refit it forecasts from the end of the series
@@ -510,7 +510,7 @@ class Forecaster(BaseForecaster):
         adjusted = [t.forward(s.values, known=split[1]) for t, s, split in zip(transforms, many, splits)]
         normalisers = [WindowNormaliser(w, self._outputs).fit(a, *split, static)
                        for a, split, static in zip(adjusted, splits, statics)]
-        smoothers = [ExponentialSmoother().fit(a) for a in adjusted] if pipe.smoothed else []
+        smoothers = fit_smoothers(adjusted, self.n_jobs) if pipe.smoothed else []
         return transforms, normalisers, smoothers
 
     def _transform_for(self, series: TimeSeries, w: int, pipe: Pipeline) -> SeriesTransform:

@@ -114,3 +114,13 @@ def test_without_refit_the_smoother_forecasts_from_the_end():
     # fitted before the cut, its state moved through every value
     expected = ExponentialSmoother.from_dict(smoother.to_dict()).advance(transform.forward(np.asarray(y.values)))
     assert (smoother.level_, smoother.trend_) == (expected.level_, expected.trend_)
+
+
+def test_a_large_panel_fits_its_smoothers_in_workers_to_the_same_result(monkeypatch):
+    from rnnkit.forecast import _smoothing
+
+    series = [trending(60, seed) for seed in range(6)]
+    alone = _smoothing.fit_smoothers(series, n_jobs=1)
+    monkeypatch.setattr(_smoothing, "PARALLEL_FROM", 2)
+    shared = _smoothing.fit_smoothers(series, n_jobs=2)
+    assert [m.to_dict() for m in shared] == [m.to_dict() for m in alone]
