@@ -61,15 +61,18 @@ class Forecaster(BaseForecaster):
         Steps ahead to forecast.
     season_length : "auto" or int
         Season of the series (12 for monthly data, ...); "auto" reads it from the frequency.
-    pipelines : "auto" or tuple of {"raw", "log", "stl", "log+stl"}
+    pipelines : "auto" or tuple of {"raw", "log", "stl", "log+stl", "ets"}
         What the networks read, fitted on the training part only and undone on the forecast:
         "log" the log of a strictly positive series (swings that grow with the level become
         constant ones), "stl" the series with its seasons removed (STL; MSTL with the weekly
         season of hourly and half-hourly data and the yearly one of daily data, each when two
         cycles are in the data and the season is strong, see ``_transform.py``; the last
-        fitted season is added back, repeated), "log+stl" both, "raw" neither. The networks
-        are dealt out to the pipelines in turn. "auto" is ``("log", "stl")``, chosen on the
-        tuning half of the benchmark (docs/forecasting.md).
+        fitted season is added back, repeated), "log+stl" both, "raw" neither. "ets" fits no
+        network: it forecasts the "log+stl" series by exponential smoothing, damped trend or
+        none by AICc, per series (``_smoothing.py``); at least one network pipeline is needed.
+        The networks are dealt out to the network pipelines in turn. "auto" is
+        ``("log", "stl", "ets")``, chosen on the tuning half of the benchmark
+        (docs/forecasting.md).
     combine : {"inverse", "best", "mean"}
         How each series' forecast is made from the pipelines' forecasts, judged by their
         errors on the series' held-out latest origins (phase one, fitted before them): "best"
@@ -84,9 +87,9 @@ class Forecaster(BaseForecaster):
         Direct: one output per step ahead. Recursive: one step, fed back ``horizon`` times.
         "auto": direct unless the series is too short to give it enough training examples.
     n_models : int, default 4
-        Networks in the ensemble (independent seeds), dealt out in turn to the pipelines
-        (``transform``/``deseasonalise`` "auto": two pipelines, two networks each); the forecast
-        is the mean of the pipelines' mean forecasts.
+        Networks in the ensemble (independent seeds), dealt out in turn to the network
+        pipelines ("auto": two of them, two networks each); each pipeline forecasts with the
+        mean of its networks, and ``combine`` makes the forecast from the pipelines'.
     max_steps, eval_every, patience : int
         Training budget in minibatch steps; evaluate on held-out origins every ``eval_every``
         steps and stop after ``patience`` evaluations without improvement.
