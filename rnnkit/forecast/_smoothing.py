@@ -143,10 +143,12 @@ def _estimate(z: np.ndarray) -> tuple[float, float, float, float, float]:
         return flat
     from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
+    # use_brute=False: statsmodels' grid search for starting values doubled the time and, on the
+    # tuning half's series, found a lower sum of squares in 6 fits of 80 and a higher one in 12.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence chatter on short series
-        damped = ExponentialSmoothing(z, trend="add", damped_trend=True).fit()
-        simple = ExponentialSmoothing(z).fit()
+        damped = ExponentialSmoothing(z, trend="add", damped_trend=True).fit(use_brute=False)
+        simple = ExponentialSmoothing(z).fit(use_brute=False)
     if simple.aicc <= damped.aicc or not math.isfinite(damped.aicc):
         p = simple.params
         values = (p["smoothing_level"], 0.0, 1.0, p["initial_level"], 0.0)
