@@ -32,7 +32,7 @@ from rnnkit.forecast._inputs import MAX_MAGNITUDE
 SMOOTHERS = ("ets",)
 _PARAMS = ("alpha", "beta", "phi", "level0", "trend0")
 # The fit sees at most this many latest values (statsforecast's AutoETS sees 1,000 too): the
-# parameters settle long before, and the fit stays near 0.1 s on 5,000 hourly points.
+# parameters settle long before, and a fit stays under 0.1 s on 5,000 hourly points.
 MAX_FIT_POINTS = 1000
 
 
@@ -119,7 +119,7 @@ class ExponentialSmoother:
 
 
 # Below this many series the smoothers are fitted in this process: starting workers costs more
-# than the ~50 ms fits they would share.
+# than the 10-20 ms fits they would share.
 PARALLEL_FROM = 200
 
 
