@@ -27,7 +27,9 @@ import warnings
 
 import numpy as np
 
+from rnnkit.data._checks import check_int
 from rnnkit.forecast._inputs import MAX_MAGNITUDE
+from rnnkit.nn._checks import is_real_number
 
 SMOOTHERS = ("ets",)
 _PARAMS = ("alpha", "beta", "phi", "level0", "trend0")
@@ -105,16 +107,13 @@ class ExponentialSmoother:
         obj = cls()
         for name in (*_PARAMS, "level", "trend"):
             value = d.get(name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not abs(value) <= MAX_MAGNITUDE:
+            if not is_real_number(value) or not abs(value) <= MAX_MAGNITUDE:
                 raise ValueError(f"smoother.{name}: expected a finite number, got {value!r}")
             setattr(obj, f"{name}_", float(value))
         if not (0 <= obj.alpha_ <= 1 and 0 <= obj.beta_ <= 1 and 0 < obj.phi_ <= 1):
             raise ValueError(f"smoother: expected alpha, beta in [0, 1] and phi in (0, 1], got "
                              f"{obj.alpha_}, {obj.beta_}, {obj.phi_}")
-        start = d.get("start")
-        if isinstance(start, bool) or not isinstance(start, int) or start < 0:
-            raise ValueError(f"smoother.start: expected a non-negative integer, got {start!r}")
-        obj.start_ = start
+        obj.start_ = check_int("smoother.start", d.get("start"), 0)
         return obj
 
 
