@@ -148,6 +148,18 @@ def cached_reference(name: str, train: np.ndarray, h: int, m: int) -> tuple[dict
     return result, False
 
 
+# --- each pipeline's part, for benchmarks/combination_rules.py -------------------------------------
+def pipeline_parts(model, h: int) -> list[list[dict]]:
+    """Per fitted series of ``model`` (a fitted Forecaster), each pipeline's own ``h``-step
+    forecast, its held-out error on the series and its share: what combination rules are scored
+    from without refitting."""
+    per_pipeline = model._pipeline_forecasts(list(model.panel_.values()), h)
+    return [[{"pipeline": [info.get(k) for k in ("transform", "deseasonalise", "model")],
+              "held_out_error": info["held_out_errors"][j], "share": pipe.weights[j], "forecast": part[j].tolist()}
+             for info, pipe, part in zip(model.training_["pipelines"], model.pipelines_, per_pipeline)]
+            for j in range(len(model.panel_))]
+
+
 # --- --config ----------------------------------------------------------------------------------
 def parse_value(text: str):
     if "/" in text:  # a tuple: pipelines=log/stl/damped

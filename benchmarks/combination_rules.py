@@ -25,14 +25,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._forecast_common import fmt, gmean  # noqa: E402
 from benchmarks.forecast_data import GROUPS  # noqa: E402
+from rnnkit.forecast._pipelines import KINDS  # noqa: E402
 
-NAMES = {("auto", "none"): "log", ("none", "stl"): "stl", ("auto", "stl"): "log+stl", ("none", "none"): "raw"}
+NAMES = {kind: name for name, kind in KINDS.items()}  # (transform, deseasonalise, model) -> name
 POWERS = (1, 2, 4, 8, None)  # None: all to the best
 
 
 def pipeline_name(pipeline: list) -> str:
-    transform, deseasonalise, model = pipeline
-    return model if model != "network" else NAMES[(transform, deseasonalise)]
+    return NAMES[tuple(pipeline)]
 
 
 def combined(parts: list[dict], power: int | None) -> np.ndarray:

@@ -50,6 +50,7 @@ from benchmarks._forecast_common import (  # noqa: E402
     mase,
     mase_scale,
     parse_config,
+    pipeline_parts,
     quiet_threads,
     rnnkit_description,
     smape,
@@ -79,13 +80,7 @@ def fit_rnnkit(train, h: int, m: int, config: dict):
         raise ValueError(f"forecast has shape {forecast.shape}, expected ({h},)")
     if not np.all(np.isfinite(forecast)):
         raise ValueError("non-finite forecast")
-    # each pipeline's own forecast and held-out error, so that combination rules can be scored
-    # from one fit (--json; see docs/forecasting.md)
-    parts = [{"pipeline": list(info.get(k) for k in ("transform", "deseasonalise", "model")),
-              "held_out_error": info["held_out_error"], "share": pipe.weights[0], "forecast": part[0].tolist()}
-             for info, pipe, part in zip(model.training_["pipelines"], model.pipelines_,
-                                         model._pipeline_forecasts([model.series_], h))]
-    return forecast, parts
+    return forecast, pipeline_parts(model, h)[0]  # combination rules scored from one fit (--json)
 
 
 def evaluate(name: str, config: dict, run_rnnkit: bool = True) -> dict:

@@ -42,6 +42,7 @@ from benchmarks._forecast_common import (  # noqa: E402
     mase,
     mase_scale,
     parse_config,
+    pipeline_parts,
     quiet_threads,
     rnnkit_description,
     smape,
@@ -123,14 +124,9 @@ def evaluate_panel(panel, config: dict, run_rnnkit: bool = True, verbose: bool =
                 out = model.predict()
             rnnkit_seconds = time.perf_counter() - start
             # each pipeline's forecast and held-out error per series (combination rules from one fit)
-            per_pipeline = model._pipeline_forecasts(list(model.panel_.values()), h)
-            for j, uid in enumerate(model.panel_):
+            for uid, parts in zip(model.panel_, pipeline_parts(model, h)):
                 if str(uid) in forecasts:
-                    forecasts[str(uid)]["parts"] = [
-                        {"pipeline": [info.get(k) for k in ("transform", "deseasonalise", "model")],
-                         "held_out_error": info["held_out_errors"][j], "share": pipe.weights[j],
-                         "forecast": part[j].tolist()}
-                        for info, pipe, part in zip(model.training_["pipelines"], model.pipelines_, per_pipeline)]
+                    forecasts[str(uid)]["parts"] = parts
             for uid, g in out.groupby("unique_id"):
                 values = g.sort_values("ds")["forecast"].to_numpy(float)
                 key = str(uid)
